@@ -1,0 +1,32 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '.data/**', 'packages/db/src/generated/**', 'apps/web/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.name='eval']", message: 'No eval: expressions are JSONata, sandboxed.' },
+        { selector: "NewExpression[callee.name='Function']", message: 'No Function constructor.' },
+      ],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@qiao/*/src/*'], message: 'Import a package by its name, not its source files.' }, { group: ['node:vm', 'vm'], message: 'No vm on user input.' }] }],
+      'max-params': ['error', 4],
+      'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
+    // Typed configuration is parsed once per app in env.ts.
+    files: ['packages/**/*.ts', 'apps/**/src/**/*.ts'],
+    ignores: ['**/env.ts', '**/*.test.ts'],
+    rules: { 'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration in env.ts only.' }] },
+  },
+);
