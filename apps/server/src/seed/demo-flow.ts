@@ -1,0 +1,60 @@
+import { SALES_ORDER_CREATED } from '@qiao/runtime';
+
+/** The JSONata that maps a sales-order event onto a K3Cloud SAL_SaleOrder model. */
+const ORDER_MODEL = `{
+  "FBillTypeID": { "FNumber": "XSDD01_SYS" },
+  "FDate": event.data.orderDate,
+  "FSaleOrgId": { "FNumber": event.data.salesOrg },
+  "FCustId": { "FNumber": event.data.customer.code },
+  "FSaleOrderFinance": { "FSettleCurrId": { "FNumber": "PRE001" }, "FIsIncludedTax": true, "FExchangeRate": 1 },
+  "FSaleOrderEntry": [event.data.lines.{
+    "FMaterialId": { "FNumber": material },
+    "FUnitID": { "FNumber": "Pcs" },
+    "FQty": quantity,
+    "FTaxPrice": taxPrice,
+    "FEntryTaxRate": taxRate,
+    "FStockId": { "FNumber": warehouse },
+    "FDeliveryDate": deliveryDate ? deliveryDate : $$.event.data.orderDate
+  }]
+}`;
+
+const retry = { maxAttempts: 8, initialDelayMs: 500, maxDelayMs: 30_000, multiplier: 2 };
+
+/** Sales order → outbound → receivable → VAT invoice, each audited, in a Kingdee-compatible ERP. */
+export function orderToInvoiceFlow(connectionId: string) {
+  const push = (id: string, numbers: string, source: string, ruleId: string, target: string, x: number) => ({
+    id,
+    type: 'kingdee.pushBill',
+    name: id,
+    connectionId,
+    retry,
+    position: { x, y: 120 },
+    parameters: { sourceFormId: source, sourceNumbers: { $expr: numbers }, ruleId, targetFormId: target, submit: true, audit: true },
+  });
+  return {
+    schemaVersion: 1,
+    name: '销售订单 → 出库 → 发票 · Sales order → outbound → invoice',
+    description: '把销售订单写入金蝶并审核，下推出库单、应收单和增值税专用发票。Saves and audits the order in Kingdee, then pushes outbound, receivable and VAT invoice.',
+    trigger: { eventType: SALES_ORDER_CREATED },
+    nodes: [
+      {
+        id: 'saveOrder',
+        type: 'kingdee.saveBill',
+        name: '保存并审核销售订单',
+        connectionId,
+        retry,
+        position: { x: 0, y: 120 },
+        parameters: { formId: 'SAL_SaleOrder', billNo: { $expr: 'event.data.orderNo' }, model: { $expr: ORDER_MODEL }, submit: true, audit: true },
+      },
+      { ...push('pushOutbound', '[steps.saveOrder.number]', 'SAL_SaleOrder', 'SaleOrder-OutStock', 'SAL_OUTSTOCK', 300), name: '下推销售出库单' },
+      { ...push('pushReceivable', 'steps.pushOutbound.targets.number[]', 'SAL_OUTSTOCK', 'AR_OutStockToReceivableMap', 'AR_receivable', 600), name: '下推应收单' },
+      { ...push('pushInvoice', 'steps.pushReceivable.targets.number[]', 'AR_receivable', 'IV_ReceivableToSalesIC_Entry', 'IV_SALESIC', 900), name: '下推增值税专用发票' },
+    ],
+    edges: [
+      { id: 'e1', source: 'saveOrder', target: 'pushOutbound' },
+      { id: 'e2', source: 'pushOutbound', target: 'pushReceivable' },
+      { id: 'e3', source: 'pushReceivable', target: 'pushInvoice' },
+    ],
+    metadata: { template: 'order-to-invoice' },
+  };
+}

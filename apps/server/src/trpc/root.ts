@@ -1,0 +1,20 @@
+import { router } from './init';
+import { apiKeysRouter, auditRouter, usersRouter } from './routers/admin.router';
+import { authRouter } from './routers/auth.router';
+import { connectionsRouter } from './routers/connections.router';
+import { eventsRouter } from './routers/events.router';
+import { flowsRouter } from './routers/flows.router';
+import { runsRouter } from './routers/runs.router';
+
+export const appRouter = router({
+  auth: authRouter,
+  flows: flowsRouter,
+  runs: runsRouter,
+  events: eventsRouter,
+  connections: connectionsRouter,
+  users: usersRouter,
+  apiKeys: apiKeysRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,85 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { builtinConnectors, createActionContext, getConnector, toConnectorFailure } from '@qiao/connectors';
+import type { Prisma } from '@qiao/db';
+import { audit } from '../../audit';
+import { detailedError, procedure, router } from '../init';
+import { DESIGN, OPERATE } from '../roles';
+
+// Fields never echoed back, even in the non-secret summary.
+const SECRET_FIELD = /pass|secret|token|key|credential/i;
+
+function summarise(credentials: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(credentials).filter(([k, v]) => !SECRET_FIELD.test(k) && (typeof v !== 'object' || v === null)));
+}
+
+function parseCredentials(connectorId: string, credentials: unknown) {
+  const connector = getConnector(connectorId);
+  if (!connector) throw new TRPCError({ code: 'BAD_REQUEST', message: `Unknown connector "${connectorId}".` });
+  const parsed = connector.auth.safeParse(credentials);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: ['credentials', ...i.path].join('.'), message: i.message }));
+    throw detailedError('BAD_REQUEST', `Invalid credentials: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
+  }
+  return parsed.data as Record<string, unknown>;
+}
+
+const publicSelect = { id: true, name: true, connectorId: true, summary: true, createdAt: true, updatedAt: true, lastUsedAt: true, lastError: true } satisfies Prisma.ConnectionSelect;
+
+export const connectionsRouter = router({
+  connectors: procedure(OPERATE).query(() => builtinConnectors.map((c) => ({ id: c.id, name: c.name, group: c.group, auth: z.toJSONSchema(c.auth, { unrepresentable: 'any' }) }))),
+  list: procedure(OPERATE).query(({ ctx }) => ctx.services.prisma.connection.findMany({ orderBy: { name: 'asc' }, select: publicSelect })),
+  create: procedure(DESIGN)
+    .input(z.object({ name: z.string().trim().min(1).max(100), connectorId: z.string().min(1).max(50), credentials: z.record(z.string(), z.unknown()) }))
+    .mutation(async ({ ctx, input }) => {
+      const credentials = parseCredentials(input.connectorId, input.credentials);
+      const exists = await ctx.services.prisma.connection.findUnique({ where: { name: input.name }, select: { id: true } });
+      if (exists) throw new TRPCError({ code: 'CONFLICT', message: `A connection named "${input.name}" already exists.` });
+      const row = await ctx.services.prisma.connection.create({
+        data: { name: input.name, connectorId: input.connectorId, secret: ctx.services.box.sealJson(credentials), summary: summarise(credentials) as Prisma.InputJsonValue, createdById: ctx.user.id },
+        select: publicSelect,
+      });
+      await audit(ctx, { action: 'connection.create', targetType: 'connection', targetId: row.id, detail: { name: input.name, connectorId: input.connectorId } });
+      return row;
+    }),
+  update: procedure(DESIGN)
+    .input(z.object({ id: z.uuid(), name: z.string().trim().min(1).max(100).optional(), credentials: z.record(z.string(), z.unknown()).optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const current = await ctx.services.prisma.connection.findUnique({ where: { id: input.id }, select: { connectorId: true, secret: true } });
+      if (!current) throw new TRPCError({ code: 'NOT_FOUND', message: `Connection ${input.id} does not exist.` });
+      let secretData = {};
+      if (input.credentials) {
+        // Secret fields left empty keep their stored value, so the form never needs to see them.
+        const stored = ctx.services.box.openJson(current.secret) as Record<string, unknown>;
+        const merged = { ...stored, ...Object.fromEntries(Object.entries(input.credentials).filter(([k, v]) => !(SECRET_FIELD.test(k) && (v === '' || v === undefined)))) };
+        const credentials = parseCredentials(current.connectorId, merged);
+        secretData = { secret: ctx.services.box.sealJson(credentials), summary: summarise(credentials) as Prisma.InputJsonValue };
+      }
+      const row = await ctx.services.prisma.connection.update({ where: { id: input.id }, data: { ...(input.name ? { name: input.name } : {}), ...secretData }, select: publicSelect });
+      await audit(ctx, { action: 'connection.update', targetType: 'connection', targetId: input.id, detail: { name: input.name, credentialsChanged: Boolean(input.credentials) } });
+      return row;
+    }),
+  delete: procedure(DESIGN).input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+    const deleted = await ctx.services.prisma.connection.deleteMany({ where: { id: input.id } });
+    if (deleted.count === 0) throw new TRPCError({ code: 'NOT_FOUND', message: `Connection ${input.id} does not exist.` });
+    await audit(ctx, { action: 'connection.delete', targetType: 'connection', targetId: input.id });
+    return { ok: true };
+  }),
+  test: procedure(DESIGN).input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+    const row = await ctx.services.prisma.connection.findUnique({ where: { id: input.id }, select: { connectorId: true, secret: true } });
+    if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Connection ${input.id} does not exist.` });
+    const connector = getConnector(row.connectorId);
+    if (!connector?.testConnection) return { ok: true, detail: 'This connector has no connection test.' };
+    const credentials = connector.auth.parse(ctx.services.box.openJson(row.secret));
+    const started = Date.now();
+    try {
+      const result = await connector.testConnection(createActionContext({ credentials, connectionId: input.id, idempotencyKey: `test:${input.id}:${started}`, attempt: 1, signal: AbortSignal.timeout(20_000) }));
+      await ctx.services.prisma.connection.update({ where: { id: input.id }, data: { lastUsedAt: new Date(), lastError: null } });
+      return { ok: true, detail: result.detail ?? 'OK', durationMs: Date.now() - started };
+    } catch (err) {
+      const failure = toConnectorFailure(err);
+      await ctx.services.prisma.connection.update({ where: { id: input.id }, data: { lastError: failure.message.slice(0, 500) } });
+      return { ok: false, detail: failure.message, code: failure.code, durationMs: Date.now() - started };
+    }
+  }),
+});

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/** Worker configuration, parsed once at boot; nothing else reads process.env. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z.string().url({ error: 'DATABASE_URL must be a postgres:// URL' }),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().min(1).default('qiao'),
+  QIAO_SECRET_KEY: z.string().min(32, { error: 'QIAO_SECRET_KEY must be 32 bytes as hex or base64' }),
+  /** Steps processed at once by this worker process; they mostly wait on remote systems. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  /** How often the sweeper compares PostgreSQL with the queue. */
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
+  /** A pending step older than this without a job is re-queued. */
+  SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
+  /** Extra protection of a running step beyond its timeout before another worker may take it over. */
+  LEASE_MARGIN_MS: z.coerce.number().int().min(0).default(30_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type WorkerEnv = z.infer<typeof envSchema>;
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): WorkerEnv {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid worker configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,39 @@
+import { pino } from 'pino';
+import { createPrisma } from '@qiao/db';
+import { startWorker } from '@qiao/runtime';
+import { loadEnv } from './env';
+
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const logger = pino({ level: env.LOG_LEVEL, base: { app: 'worker', pid: process.pid } });
+  const prisma = createPrisma(env.DATABASE_URL, { max: Math.min(50, env.WORKER_CONCURRENCY + 5) });
+  const worker = await startWorker({
+    prisma,
+    redisUrl: env.REDIS_URL,
+    prefix: env.QUEUE_PREFIX,
+    secretKey: env.QIAO_SECRET_KEY,
+    concurrency: env.WORKER_CONCURRENCY,
+    sweepIntervalMs: env.SWEEP_INTERVAL_MS,
+    sweepGraceMs: env.SWEEP_GRACE_MS,
+    leaseMarginMs: env.LEASE_MARGIN_MS,
+    logger,
+  });
+  logger.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker started');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'worker stopping: finishing steps in hand');
+    await worker.close();
+    await prisma.$disconnect();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** CloudEvents 1.0 attribute names for extensions: lower-case letters and digits only. */
+const EXTENSION_NAME = /^[a-z0-9]{1,20}$/;
+const CORE = new Set(['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'dataschema', 'data', 'data_base64']);
+
+export const cloudEventSchema = z
+  .object({
+    specversion: z.literal('1.0', { error: 'specversion must be "1.0"' }),
+    id: z.string().trim().min(1).max(256),
+    source: z.string().trim().min(1).max(1024),
+    type: z.string().trim().min(1).max(256),
+    subject: z.string().max(1024).optional(),
+    time: z.iso.datetime({ offset: true, error: 'time must be an RFC 3339 timestamp' }).optional(),
+    datacontenttype: z.string().max(256).optional(),
+    dataschema: z.string().max(1024).optional(),
+    data: z.unknown().optional(),
+    data_base64: z.string().optional(),
+  })
+  .catchall(z.union([z.string(), z.number(), z.boolean()]))
+  .superRefine((event, ctx) => {
+    for (const key of Object.keys(event)) {
+      if (!CORE.has(key) && !EXTENSION_NAME.test(key)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'extension attribute names must be 1-20 lower-case letters or digits' });
+      }
+    }
+    if (event.data !== undefined && event.data_base64 !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['data_base64'], message: 'data and data_base64 are mutually exclusive' });
+    }
+  });
+
+export type CloudEvent = z.infer<typeof cloudEventSchema>;
+
+export function cloudEventExtensions(event: CloudEvent): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(event)) {
+    if (!CORE.has(key) && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) out[key] = value;
+  }
+  return out;
+}

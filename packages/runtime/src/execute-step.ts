@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import { evaluateCondition, resolveParameters, type ExecutionPlan, type PlanNode } from '@qiao/flow';
+import { advance, type RunCommand, type RunEvent, type RunState, type StepState } from '@qiao/engine';
+import { createActionContext, getAction, type SessionStore } from '@qiao/connectors';
+import { Prisma, type PrismaClient } from '@qiao/db';
+import { idempotencyKey } from './accept-event';
+import type { ConnectionResolver } from './connections';
+import { expressionContext } from './expression-context';
+import type { Logger } from './logger';
+import type { PlanCache } from './plan-cache';
+import type { StepJob, StepQueue } from './queue';
+import { describeFailure, type StepFailure } from './step-failure';
+
+export interface ExecutorDeps {
+  prisma: PrismaClient;
+  queue: StepQueue;
+  plans: PlanCache;
+  connections: ConnectionResolver;
+  sessions: SessionStore;
+  logger: Logger;
+  /** Aborted when the worker shuts down, so in-flight calls stop and the step is retried elsewhere. */
+  shutdown?: AbortSignal;
+  /** Extra time a claimed step is protected beyond its timeout before another worker may take it over. */
+  leaseMarginMs?: number;
+}
+
+interface ClaimedStep {
+  id: string;
+  idempotencyKey: string;
+}
+
+export type StepOutcome = 'succeeded' | 'failed' | 'not_claimed';
+
+/**
+ * Runs one try of one step. The step is claimed with a lease in PostgreSQL (so a duplicate job is
+ * a no-op and a crashed worker's step can be taken over after the lease), executed with the step's
+ * stable idempotency key, and its result and the next steps are committed in one transaction.
+ */
+export async function executeStep(deps: ExecutorDeps, job: StepJob): Promise<StepOutcome> {
+  const run = await deps.prisma.run.findUnique({
+    where: { id: job.runId },
+    select: { status: true, flowVersionId: true, event: { select: { eventId: true, source: true, type: true, subject: true, time: true, data: true, extensions: true } } },
+  });
+  if (!run || (run.status !== 'pending' && run.status !== 'running')) return 'not_claimed';
+  const plan = await deps.plans.get(run.flowVersionId);
+  const node = plan.nodes[job.nodeId];
+  if (!node) return 'not_claimed';
+
+  const claimed = await claim(deps, job, node);
+  if (!claimed) return 'not_claimed';
+
+  const startedAt = Date.now();
+  const attemptRow = await deps.prisma.stepAttempt.upsert({
+    where: { stepId_attempt: { stepId: claimed.id, attempt: job.attempt } },
+    create: { stepId: claimed.id, attempt: job.attempt },
+    update: { startedAt: new Date(), finishedAt: null, outcome: null, error: Prisma.DbNull },
+    select: { id: true },
+  });
+
+  const event = {
+    id: run.event.eventId, source: run.event.source, type: run.event.type, subject: run.event.subject,
+    time: run.event.time?.toISOString() ?? null, data: run.event.data, ...(run.event.extensions as Record<string, unknown>),
+  };
+  let input: unknown = null;
+  try {
+    const upstream = await upstreamOutputs(deps.prisma, job.runId, node.upstream);
+    const context = expressionContext(event, upstream);
+    input = await resolveParameters(node.parameters, context);
+    const output = await runAction(deps, { node, input, claimed, attempt: job.attempt });
+    const edges = await edgeOutcomes(plan, node, expressionContext(event, { ...upstream, [node.id]: output }));
+    await finish(deps, { job, plan, claimed, attemptId: attemptRow.id, startedAt, input, result: { ok: true, output, edges } });
+    return 'succeeded';
+  } catch (err) {
+    const failure = describeFailure(err);
+    deps.logger.warn({ runId: job.runId, nodeId: job.nodeId, attempt: job.attempt, failure: { ...failure, detail: undefined } }, 'step failed');
+    await finish(deps, { job, plan, claimed, attemptId: attemptRow.id, startedAt, input, result: { ok: false, failure } });
+    return 'failed';
+  }
+}
+
+async function claim(deps: ExecutorDeps, job: StepJob, node: PlanNode): Promise<ClaimedStep | null> {
+  const leaseMs = node.timeoutMs + (deps.leaseMarginMs ?? 30_000);
+  const rows = await deps.prisma.$queryRaw<ClaimedStep[]>`
+    UPDATE steps SET status = 'running'::"StepStatus", attempt = ${job.attempt}, "startedAt" = now(),
+      "leaseUntil" = now() + make_interval(secs => ${leaseMs / 1000}), "nextAttemptAt" = NULL, "updatedAt" = now()
+    WHERE "runId" = ${job.runId}::uuid AND "nodeId" = ${job.nodeId}
+      AND ((status IN ('pending', 'retrying') AND attempt < ${job.attempt})
+        OR (status = 'running' AND "leaseUntil" < now() AND attempt <= ${job.attempt}))
+    RETURNING id, "idempotencyKey"`;
+  const step = rows[0];
+  if (!step) return null;
+  await deps.prisma.$executeRaw`
+    UPDATE runs SET status = 'running'::"RunStatus", "startedAt" = COALESCE("startedAt", now()), "updatedAt" = now()
+    WHERE id = ${job.runId}::uuid AND status = 'pending'::"RunStatus"`;
+  return step;
+}
+
+async function upstreamOutputs(prisma: PrismaClient, runId: string, upstream: string[]): Promise<Record<string, unknown>> {
+  if (upstream.length === 0) return {};
+  const rows = await prisma.step.findMany({
+    where: { runId, nodeId: { in: upstream }, status: 'succeeded' },
+    select: { nodeId: true, output: true },
+  });
+  return Object.fromEntries(rows.map((r) => [r.nodeId, r.output]));
+}
+
+interface RunActionArgs {
+  node: PlanNode;
+  input: unknown;
+  claimed: ClaimedStep;
+  attempt: number;
+}
+
+async function runAction(deps: ExecutorDeps, { node, input, claimed, attempt }: RunActionArgs): Promise<unknown> {
+  const found = getAction(node.type);
+  if (!found) throw internal('unknown_node_type', `No connector provides node type ${node.type}.`);
+  let credentials: unknown = {};
+  if (found.connector.auth && node.connectionId) {
+    const connection = await deps.connections.resolve(node.connectionId);
+    if (!connection) throw userError('connection_missing', `Connection ${node.connectionId} does not exist.`);
+    credentials = found.connector.auth.parse(connection.credentials);
+  }
+  const parsedInput = found.action.input.safeParse(input);
+  if (!parsedInput.success) {
+    const issue = parsedInput.error.issues[0];
+    throw userError('invalid_input', `Mapped input is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? ''}`);
+  }
+  const signals = [AbortSignal.timeout(node.timeoutMs)];
+  if (deps.shutdown) signals.push(deps.shutdown);
+  const ctx = createActionContext({
+    credentials,
+    connectionId: node.connectionId ?? '',
+    idempotencyKey: claimed.idempotencyKey,
+    attempt,
+    signal: AbortSignal.any(signals),
+    sessions: deps.sessions,
+  });
+  return found.action.run(ctx, parsedInput.data);
+}
+
+async function edgeOutcomes(plan: ExecutionPlan, node: PlanNode, context: unknown): Promise<Record<string, boolean>> {
+  const out: Record<string, boolean> = {};
+  for (const edgeId of node.outgoing) {
+    const edge = plan.edges.find((e) => e.id === edgeId);
+    if (edge?.condition) out[edge.id] = await evaluateCondition(edge.condition, context);
+  }
+  return out;
+}
+
+type StepResult = { ok: true; output: unknown; edges: Record<string, boolean> } | { ok: false; failure: StepFailure };
+
+interface FinishArgs {
+  job: StepJob;
+  plan: ExecutionPlan;
+  claimed: ClaimedStep;
+  attemptId: bigint;
+  startedAt: number;
+  input: unknown;
+  result: StepResult;
+}
+
+async function finish(deps: ExecutorDeps, args: FinishArgs): Promise<void> {
+  const { job, plan, claimed, result } = args;
+  const finishedAt = new Date();
+  const durationMs = finishedAt.getTime() - args.startedAt;
+  const commands = await deps.prisma.$transaction(async (tx) => {
+    // Serialise transitions of one run so two branches finishing together both see each other.
+    const runRows = await tx.$queryRaw<{ status: RunState['status'] }[]>`SELECT status FROM runs WHERE id = ${job.runId}::uuid FOR UPDATE`;
+    const runStatus = runRows[0]?.status;
+    const updated = await tx.$executeRaw`
+      UPDATE steps SET status = ${result.ok ? 'succeeded' : 'running'}::"StepStatus",
+        input = ${JSON.stringify(args.input ?? null)}::jsonb,
+        output = ${result.ok ? JSON.stringify(result.output ?? null) : null}::jsonb,
+        edges = ${result.ok ? JSON.stringify(result.edges) : null}::jsonb,
+        error = ${result.ok ? null : JSON.stringify(result.failure)}::jsonb,
+        "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs}, "leaseUntil" = NULL, "updatedAt" = now()
+      WHERE id = ${claimed.id}::uuid AND status = 'running'::"StepStatus" AND attempt = ${job.attempt}`;
+    await tx.stepAttempt.update({
+      where: { id: args.attemptId },
+      data: { finishedAt, outcome: result.ok ? 'succeeded' : 'failed', ...(result.ok ? {} : { error: result.failure as unknown as Prisma.InputJsonValue }) },
+    });
+    // Lost the lease meanwhile (another worker took the step over): its outcome wins.
+    if (updated === 0 || (runStatus !== 'running' && runStatus !== 'pending')) return [];
+
+    const state = await loadState(tx, job.runId, runStatus);
+    const event: RunEvent = result.ok
+      ? { type: 'step.succeeded', nodeId: job.nodeId, edges: result.edges }
+      : { type: 'step.failed', nodeId: job.nodeId, retryable: result.failure.retryable, ...(result.failure.retryAfterMs === undefined ? {} : { retryAfterMs: result.failure.retryAfterMs }) };
+    const next = advance({ plan, state, event });
+    await persist(tx, { runId: job.runId, before: state, after: next.state, commands: next.commands, failure: result.ok ? null : result.failure, nodeId: job.nodeId });
+    return next.commands;
+  });
+  for (const command of commands) {
+    if (command.type !== 'execute') continue;
+    try {
+      await deps.queue.enqueue({ runId: job.runId, nodeId: command.nodeId, attempt: command.attempt }, command.delayMs);
+    } catch (err) {
+      deps.logger.warn({ err: String(err), runId: job.runId }, 'queueing next step failed; the sweeper will retry');
+    }
+  }
+}
+
+async function loadState(tx: Prisma.TransactionClient, runId: string, status: RunState['status']): Promise<RunState> {
+  const rows = await tx.step.findMany({ where: { runId }, select: { nodeId: true, status: true, attempt: true, edges: true } });
+  const steps: Record<string, StepState> = {};
+  for (const r of rows) {
+    steps[r.nodeId] = { status: r.status, attempt: r.attempt, ...(r.edges ? { edges: r.edges as Record<string, boolean> } : {}) };
+  }
+  return { status, steps };
+}
+
+interface PersistArgs {
+  runId: string;
+  before: RunState;
+  after: RunState;
+  commands: RunCommand[];
+  failure: StepFailure | null;
+  nodeId: string;
+}
+
+async function persist(tx: Prisma.TransactionClient, args: PersistArgs): Promise<void> {
+  const { runId, before, after } = args;
+  for (const [nodeId, step] of Object.entries(after.steps)) {
+    const prev = before.steps[nodeId];
+    if (prev && prev.status === step.status && prev.attempt === step.attempt) continue;
+    const delay = args.commands.find((c) => c.type === 'execute' && c.nodeId === nodeId);
+    const nextAttemptAt = delay?.type === 'execute' && delay.delayMs > 0 ? new Date(Date.now() + delay.delayMs) : null;
+    await tx.$executeRaw`
+      INSERT INTO steps (id, "runId", "nodeId", status, attempt, "idempotencyKey", "nextAttemptAt", "updatedAt")
+      VALUES (${randomUUID()}::uuid, ${runId}::uuid, ${nodeId}, ${step.status}::"StepStatus", ${step.attempt}, ${idempotencyKey(runId, nodeId)}, ${nextAttemptAt}, now())
+      ON CONFLICT ("runId", "nodeId") DO UPDATE SET status = EXCLUDED.status, attempt = EXCLUDED.attempt,
+        "nextAttemptAt" = EXCLUDED."nextAttemptAt", "updatedAt" = now()`;
+  }
+  if (after.status !== before.status) {
+    const done = after.status === 'succeeded' || after.status === 'needs_attention';
+    const error = after.status === 'needs_attention' && args.failure ? JSON.stringify({ nodeId: args.nodeId, ...args.failure }) : null;
+    await tx.$executeRaw`
+      UPDATE runs SET status = ${after.status}::"RunStatus", error = ${error}::jsonb,
+        "finishedAt" = ${done ? new Date() : null}, "updatedAt" = now()
+      WHERE id = ${runId}::uuid`;
+  }
+}
+
+function internal(code: string, message: string): Error {
+  return Object.assign(new Error(message), { name: 'InternalError', code });
+}
+
+function userError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { name: 'UserError', code, path: [] });
+}

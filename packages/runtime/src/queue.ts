@@ -1,0 +1,44 @@
+import { Queue, type ConnectionOptions } from 'bullmq';
+
+export const STEP_QUEUE = 'qiao-steps';
+
+export interface StepJob {
+  runId: string;
+  nodeId: string;
+  attempt: number;
+}
+
+export interface StepQueue {
+  enqueue(job: StepJob, delayMs?: number): Promise<void>;
+  close(): Promise<void>;
+  queue: Queue<StepJob>;
+}
+
+/**
+ * The job id names the exact try, so enqueuing the same try twice (the gateway and the sweeper
+ * racing, or a retry after a crash) is a no-op while the first is still queued. BullMQ forbids ':' in ids.
+ */
+export function stepJobId(job: StepJob): string {
+  return `${job.runId}.${job.nodeId}.${job.attempt}`;
+}
+
+export function createStepQueue(connection: ConnectionOptions, prefix: string): StepQueue {
+  const queue = new Queue<StepJob>(STEP_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      removeOnComplete: true,
+      removeOnFail: { count: 10_000 },
+      // Connector failures are handled inside the step; BullMQ retries only infrastructure hiccups.
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 1000 },
+    },
+  });
+  return {
+    queue,
+    async enqueue(job, delayMs = 0) {
+      await queue.add('step', job, { jobId: stepJobId(job), delay: Math.max(0, Math.round(delayMs)) });
+    },
+    close: () => queue.close(),
+  };
+}

@@ -1,0 +1,80 @@
+import { Worker } from 'bullmq';
+import { createSessionStore } from '@qiao/connectors';
+import type { PrismaClient } from '@qiao/db';
+import { ConnectionResolver } from './connections';
+import { executeStep } from './execute-step';
+import type { Logger } from './logger';
+import { PlanCache } from './plan-cache';
+import { STEP_QUEUE, createStepQueue, type StepJob } from './queue';
+import { createRedis } from './redis';
+import { createSecretBox, parseSecretKey } from './secret-box';
+import { sweep } from './sweeper';
+
+export interface WorkerOptions {
+  prisma: PrismaClient;
+  redisUrl: string;
+  prefix: string;
+  secretKey: string;
+  concurrency: number;
+  sweepIntervalMs: number;
+  sweepGraceMs: number;
+  leaseMarginMs: number;
+  logger: Logger;
+}
+
+export interface RunningWorker {
+  close(): Promise<void>;
+  sweepNow(): Promise<{ requeued: number }>;
+}
+
+/** Wires the step executor to BullMQ and runs the sweeper; used by apps/worker and by tests. */
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const { prisma, logger } = options;
+  const workerRedis = createRedis(options.redisUrl, 'worker');
+  const producerRedis = createRedis(options.redisUrl, 'producer');
+  const queue = createStepQueue(producerRedis, options.prefix);
+  const shutdown = new AbortController();
+  const deps = {
+    prisma,
+    queue,
+    plans: new PlanCache(prisma),
+    connections: new ConnectionResolver(prisma, createSecretBox(parseSecretKey(options.secretKey))),
+    sessions: createSessionStore(),
+    logger,
+    shutdown: shutdown.signal,
+    leaseMarginMs: options.leaseMarginMs,
+  };
+
+  const worker = new Worker<StepJob>(STEP_QUEUE, async (job) => executeStep(deps, job.data), {
+    connection: workerRedis,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+  });
+  worker.on('failed', (job, err) => logger.error({ jobId: job?.id, err: String(err) }, 'step job failed (infrastructure)'));
+  worker.on('error', (err) => logger.error({ err: String(err) }, 'worker error'));
+  await worker.waitUntilReady();
+
+  const sweepNow = () => sweep({ prisma, queue, logger }, { graceMs: options.sweepGraceMs });
+  let sweeping = false;
+  const timer = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    sweepNow()
+      .catch((err: unknown) => logger.warn({ err: String(err) }, 'sweep failed; will try again'))
+      .finally(() => (sweeping = false));
+  }, options.sweepIntervalMs);
+  timer.unref();
+
+  return {
+    sweepNow,
+    async close() {
+      clearInterval(timer);
+      // Stop taking jobs and let the ones in hand finish; their results are committed before exit.
+      await worker.close();
+      shutdown.abort();
+      await queue.close();
+      workerRedis.disconnect();
+      producerRedis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// Bundles each Node app into apps/<app>/dist/main.mjs. Workspace packages (TypeScript sources) are
+// bundled in; third-party packages stay external and load from node_modules.
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+/** Only the app's own dependencies stay external: those are the ones Node resolves from apps/<app>. */
+function externals(app) {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'apps', app, 'package.json'), 'utf8'));
+  return Object.entries(pkg.dependencies ?? {})
+    .filter(([, spec]) => !String(spec).startsWith('workspace:'))
+    .flatMap(([name]) => [name, `${name}/*`]);
+}
+
+const apps = ['server', 'worker', 'erp-sim'];
+await Promise.all(
+  apps.map((app) =>
+    build({
+      entryPoints: [path.join(root, 'apps', app, 'src', 'main.ts')],
+      outfile: path.join(root, 'apps', app, 'dist', 'main.mjs'),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      sourcemap: true,
+      external: [...externals(app), 'pg-native'],
+      // ESM output still meets CommonJS dependencies that call require().
+      banner: { js: "import { createRequire as __qiaoRequire } from 'node:module'; const require = __qiaoRequire(import.meta.url);" },
+      logLevel: 'warning',
+    }),
+  ),
+);
+console.log(`built ${apps.map((a) => `apps/${a}/dist/main.mjs`).join(', ')}`);

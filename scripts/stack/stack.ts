@@ -1,0 +1,139 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { createPrisma, migrate, withDatabase } from '@qiao/db';
+import { createSecretBox, parseSecretKey } from '@qiao/runtime';
+import { seedDemo, type DemoUser } from '../../apps/server/src/seed/seed-demo';
+import { launch, type ManagedProcess } from './processes';
+import { startEmbeddedPostgres } from './postgres';
+import { ensureRedis } from './redis';
+import { devSecretKey } from './secret-key';
+import { waitFor } from './ports';
+
+export interface StackOptions {
+  root: string;
+  dataDir: string;
+  host: string;
+  port: number;
+  erpSimPort: number;
+  databaseUrl?: string;
+  redisUrl?: string;
+  embeddedPgPort: number;
+  ownRedisPort: number;
+  queuePrefix: string;
+  workers: number;
+  /** 'inherit' for the terminal, or a directory that receives one log file per process. */
+  output: 'inherit' | string;
+  secretKey?: string;
+  production: boolean;
+  /** Extra environment for server and workers (tests shorten the sweeper interval, for instance). */
+  extraEnv?: Record<string, string>;
+}
+
+export interface Stack {
+  serverUrl: string;
+  erpSimUrl: string;
+  databaseUrl: string;
+  erpSimDatabaseUrl: string;
+  redisUrl: string;
+  apiKey: string;
+  users: DemoUser[];
+  flowId: string;
+  workers: (ManagedProcess | null)[];
+  startWorker(index: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function entry(root: string, app: string): string[] {
+  const dist = path.join(root, 'apps', app, 'dist', 'main.mjs');
+  return existsSync(dist) ? ['--enable-source-maps', dist] : ['--import', 'tsx', path.join(root, 'apps', app, 'src', 'main.ts')];
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err: unknown) => console.error(String(err)));
+    cleanups.length = 0;
+  };
+  try {
+    let databaseUrl = options.databaseUrl;
+    if (!databaseUrl) {
+      const pg = await startEmbeddedPostgres(options.dataDir, options.embeddedPgPort);
+      cleanups.push(pg.stop);
+      databaseUrl = pg.url;
+    }
+    let redisUrl = options.redisUrl;
+    if (!redisUrl) {
+      const redis = await ensureRedis(options.dataDir, options.ownRedisPort);
+      cleanups.push(redis.stop);
+      redisUrl = redis.url;
+    }
+    await migrate({ databaseUrl });
+    const secretKey = options.secretKey ?? devSecretKey(options.dataDir);
+    const erpSimDatabaseUrl = withDatabase(databaseUrl, `${databaseNameOf(databaseUrl)}_erpsim`);
+    const log = (name: string) => (options.output === 'inherit' ? 'inherit' : path.join(options.output, `${name}.log`));
+    if (options.output !== 'inherit') mkdirSync(options.output, { recursive: true });
+
+    const erpSimUrl = `http://${options.host}:${options.erpSimPort}`;
+    const erpSim = launch({
+      name: 'erp-sim', command: process.execPath, args: entry(options.root, 'erp-sim'), cwd: options.root, output: log('erp-sim'),
+      env: { ERP_SIM_DATABASE_URL: erpSimDatabaseUrl, ERP_SIM_HOST: options.host, ERP_SIM_PORT: String(options.erpSimPort) },
+    });
+    cleanups.push(() => erpSim.stop());
+    await waitFor(() => httpOk(`${erpSimUrl}/__sim/health`), 'the ERP simulator', 60_000);
+
+    const prisma = createPrisma(databaseUrl, { max: 2 });
+    let seeded;
+    try {
+      seeded = await seedDemo({ prisma, box: createSecretBox(parseSecretKey(secretKey)), erpSimUrl, dataDir: options.dataDir, production: options.production });
+    } finally {
+      await prisma.$disconnect();
+    }
+
+    const appEnv = {
+      NODE_ENV: options.production ? 'production' : 'development',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: options.queuePrefix,
+      QIAO_SECRET_KEY: secretKey,
+      ...options.extraEnv,
+    };
+    const workers: (ManagedProcess | null)[] = [];
+    const startWorker = async (index: number) => {
+      const worker = launch({ name: `worker-${index + 1}`, command: process.execPath, args: entry(options.root, 'worker'), cwd: options.root, output: log(`worker-${index + 1}`), env: appEnv });
+      workers[index] = worker;
+    };
+    for (let i = 0; i < options.workers; i += 1) await startWorker(i);
+    cleanups.push(async () => {
+      await Promise.all(workers.map((w) => w?.stop()));
+    });
+    const server = launch({
+      name: 'server', command: process.execPath, args: entry(options.root, 'server'), cwd: options.root, output: log('server'),
+      env: { ...appEnv, HOST: options.host, PORT: String(options.port), WEB_DIST: path.join(options.root, 'apps', 'web', 'dist') },
+    });
+    cleanups.push(() => server.stop());
+    const serverUrl = `http://${options.host}:${options.port}`;
+    await waitFor(() => httpOk(`${serverUrl}/healthz`), 'the Qiao server', 60_000);
+
+    return {
+      serverUrl, erpSimUrl, databaseUrl, erpSimDatabaseUrl, redisUrl,
+      apiKey: seeded.apiKey, users: seeded.users, flowId: seeded.flowId, workers, startWorker, stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+function databaseNameOf(url: string): string {
+  return new URL(url).pathname.replace(/^\//, '') || 'qiao';
+}
+
+async function httpOk(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
