@@ -62,7 +62,8 @@ function withValidation(candidate: unknown): ParseResult {
       const errors = data.error.issues.map((i) => ({ path: ['data', ...i.path].join('.'), message: i.message }));
       return { ok: false, detail: `Invalid ${event.type} data: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors };
     }
-    return { ok: true, event: { ...event, data: data.data } };
+    const withData: CloudEvent = Object.assign({}, event, { data: data.data });
+    return { ok: true, event: withData };
   }
   return { ok: true, event };
 }

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import pg from 'pg';
+import { freePort } from '../../scripts/stack/ports';
+import { startStack, type Stack } from '../../scripts/stack/stack';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const BASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://root@127.0.0.1:5432/postgres';
+
+export interface TestStack extends Stack {
+  logDir: string;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Starts the stack exactly as `npm start` does (same code, built apps, migrations, seed), but on a
+ * throw-away database, a private Redis key prefix and free ports, with logs under test-results/.
+ */
+export async function startTestStack(name: string, options: { workers?: number; extraEnv?: Record<string, string> } = {}): Promise<TestStack> {
+  const id = `${name}_${randomBytes(4).toString('hex')}`;
+  const database = `qiao_e2e_${id}`;
+  const url = new URL(BASE_URL);
+  url.pathname = `/${database}`;
+  const logDir = path.join(root, 'test-results', 'e2e', id);
+  const stack = await startStack({
+    root,
+    dataDir: path.join(root, '.data', 'e2e', id),
+    host: '127.0.0.1',
+    port: await freePort(),
+    erpSimPort: await freePort(),
+    databaseUrl: url.toString(),
+    redisUrl: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    embeddedPgPort: 0,
+    ownRedisPort: 0,
+    queuePrefix: `qiao_e2e_${id}`,
+    workers: options.workers ?? 2,
+    output: logDir,
+    secretKey: randomBytes(32).toString('hex'),
+    production: false,
+    extraEnv: { SWEEP_INTERVAL_MS: '1000', SWEEP_GRACE_MS: '4000', LEASE_MARGIN_MS: '5000', LOG_LEVEL: 'info', ...options.extraEnv },
+  });
+  return {
+    ...stack,
+    logDir,
+    async dispose() {
+      await stack.stop();
+      const admin = new pg.Client({ connectionString: BASE_URL });
+      await admin.connect();
+      try {
+        for (const db of [database, `${database}_erpsim`]) await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}
