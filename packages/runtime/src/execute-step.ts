@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { evaluateCondition, resolveParameters, type ExecutionPlan, type PlanNode } from '@qiao/flow';
 import { advance, type RunCommand, type RunEvent, type RunState, type StepState } from '@qiao/engine';
-import { createActionContext, getAction, type SessionStore } from '@qiao/connectors';
+import { createActionContext, getAction, runAction, UserError, type SessionStore } from '@qiao/connectors';
 import { Prisma, type PrismaClient } from '@qiao/db';
 import { idempotencyKey } from './accept-event';
 import type { ConnectionResolver } from './connections';
@@ -66,7 +66,7 @@ export async function executeStep(deps: ExecutorDeps, job: StepJob): Promise<Ste
     const upstream = await upstreamOutputs(deps.prisma, job.runId, node.upstream);
     const context = expressionContext(event, upstream);
     input = await resolveParameters(node.parameters, context);
-    const output = await runAction(deps, { node, input, claimed, attempt: job.attempt });
+    const output = await runStepAction(deps, { node, input, claimed, attempt: job.attempt });
     const edges = await edgeOutcomes(plan, node, expressionContext(event, { ...upstream, [node.id]: output }));
     await finish(deps, { job, plan, claimed, attemptId: attemptRow.id, startedAt, input, result: { ok: true, output, edges } });
     return 'succeeded';
@@ -84,8 +84,8 @@ async function claim(deps: ExecutorDeps, job: StepJob, node: PlanNode): Promise<
     UPDATE steps SET status = 'running'::"StepStatus", attempt = ${job.attempt}, "startedAt" = now(),
       "leaseUntil" = now() + make_interval(secs => ${leaseMs / 1000}), "nextAttemptAt" = NULL, "updatedAt" = now()
     WHERE "runId" = ${job.runId}::uuid AND "nodeId" = ${job.nodeId}
-      AND ((status IN ('pending', 'retrying') AND attempt < ${job.attempt})
-        OR (status = 'running' AND "leaseUntil" < now() AND attempt <= ${job.attempt}))
+      AND attempt < ${job.attempt}
+      AND (status IN ('pending', 'retrying') OR (status = 'running' AND "leaseUntil" < now()))
     RETURNING id, "idempotencyKey"`;
   const step = rows[0];
   if (!step) return null;
@@ -111,23 +111,18 @@ interface RunActionArgs {
   attempt: number;
 }
 
-async function runAction(deps: ExecutorDeps, { node, input, claimed, attempt }: RunActionArgs): Promise<unknown> {
+async function runStepAction(deps: ExecutorDeps, { node, input, claimed, attempt }: RunActionArgs): Promise<unknown> {
   const found = getAction(node.type);
-  if (!found) throw internal('unknown_node_type', `No connector provides node type ${node.type}.`);
+  if (!found) throw new InternalStepError('unknown_node_type', `No connector provides node type ${node.type}.`);
   let credentials: unknown = {};
-  if (found.connector.auth && node.connectionId) {
+  if (node.connectionId) {
     const connection = await deps.connections.resolve(node.connectionId);
-    if (!connection) throw userError('connection_missing', `Connection ${node.connectionId} does not exist.`);
-    credentials = found.connector.auth.parse(connection.credentials);
-  }
-  const parsedInput = found.action.input.safeParse(input);
-  if (!parsedInput.success) {
-    const issue = parsedInput.error.issues[0];
-    throw userError('invalid_input', `Mapped input is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? ''}`);
+    if (!connection) throw new UserError({ code: 'connection_missing', path: ['connectionId'], message: { en: `Connection ${node.connectionId} does not exist.`, 'zh-CN': `连接 ${node.connectionId} 不存在。` } });
+    credentials = connection.credentials;
   }
   const signals = [AbortSignal.timeout(node.timeoutMs)];
   if (deps.shutdown) signals.push(deps.shutdown);
-  const ctx = createActionContext({
+  const context = createActionContext({
     credentials,
     connectionId: node.connectionId ?? '',
     idempotencyKey: claimed.idempotencyKey,
@@ -135,7 +130,8 @@ async function runAction(deps: ExecutorDeps, { node, input, claimed, attempt }: 
     signal: AbortSignal.any(signals),
     sessions: deps.sessions,
   });
-  return found.action.run(ctx, parsedInput.data);
+  // runAction parses credentials and input with the connector's schemas (errors name the field) and checks the output.
+  return runAction({ connector: found.connector, action: found.action, context, input });
 }
 
 async function edgeOutcomes(plan: ExecutionPlan, node: PlanNode, context: unknown): Promise<Record<string, boolean>> {
@@ -241,10 +237,10 @@ async function persist(tx: Prisma.TransactionClient, args: PersistArgs): Promise
   }
 }
 
-function internal(code: string, message: string): Error {
-  return Object.assign(new Error(message), { name: 'InternalError', code });
-}
-
-function userError(code: string, message: string): Error {
-  return Object.assign(new Error(message), { name: 'UserError', code, path: [] });
+/** A defect or misconfiguration of the platform itself, not of the flow or the remote system. */
+class InternalStepError extends Error {
+  override readonly name = 'InternalError';
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
 }

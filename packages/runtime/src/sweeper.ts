@@ -35,9 +35,9 @@ export async function sweep(deps: SweepDeps, options: SweepOptions = {}): Promis
     LIMIT ${limit}`;
   let requeued = 0;
   for (const row of rows) {
-    // A running step whose lease expired is retried as the same try: same idempotency key, same attempt number.
-    const attempt = row.status === 'running' ? row.attempt : row.attempt + 1;
-    const job: StepJob = { runId: row.runId, nodeId: row.nodeId, attempt };
+    // A running step whose lease expired is taken over as the next try: same idempotency key, and a
+    // higher attempt number, which tells the connector an earlier try may have reached the remote system.
+    const job: StepJob = { runId: row.runId, nodeId: row.nodeId, attempt: row.attempt + 1 };
     await deps.queue.enqueue(job);
     requeued += 1;
   }

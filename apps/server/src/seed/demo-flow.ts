@@ -29,7 +29,7 @@ export function orderToInvoiceFlow(connectionId: string) {
     connectionId,
     retry,
     position: { x, y: 120 },
-    parameters: { sourceFormId: source, sourceNumbers: { $expr: numbers }, ruleId, targetFormId: target, submit: true, audit: true },
+    parameters: { sourceFormId: source, sourceNumbers: { $expr: numbers }, ruleId, targetFormId: target, submit: true, audit: true, reuseExisting: 'always' },
   });
   return {
     schemaVersion: 1,

@@ -1,0 +1,26 @@
+// Public surface of @qiao/connectors. Test helpers live in '@qiao/connectors/testing'.
+export { defineAction, defineConnector } from './kit/define-connector';
+export type { Action, ActionDefinition, Connector, ConnectorDefinition, TestConnectionResult } from './kit/define-connector';
+export { createActionContext, createConnectionContext, noopLogger } from './kit/context';
+export type { ActionContext, ConnectionContext, CreateActionContextOptions, CreateConnectionContextOptions, Logger } from './kit/context';
+export { createHttpClient } from './kit/http-client';
+export type { HttpClient, HttpRequest, HttpResponse, QueryValue } from './kit/http-client';
+export { createSessionStore, processSessionStore } from './kit/session-store';
+export type { SessionStore, SessionStoreOptions } from './kit/session-store';
+export { ConnectorError, isConnectorError } from './kit/errors/connector-error';
+export type { ConnectorErrorOptions } from './kit/errors/connector-error';
+export { UserError, isUserError } from './kit/errors/user-error';
+export type { UserErrorOptions } from './kit/errors/user-error';
+export { toConnectorFailure } from './kit/errors/to-connector-failure';
+export type { ConnectorFailure } from './kit/errors/to-connector-failure';
+export { runAction } from './kit/run-action';
+export type { RunActionOptions } from './kit/run-action';
+export { nodeTypeOf, toNodeTypeDefinitions, createNodeTypeRegistry } from './kit/registry';
+export type { ResolvedAction } from './kit/registry';
+export { parseJsonLossless } from './kit/json';
+export { parseRetryAfter } from './kit/retry-after';
+export { builtinConnectors, getAction, getConnector, nodeTypeRegistry } from './builtin';
+export { kingdee, kingdeeAuthSchema, derivedBillNo, MSG_CODES } from './kingdee';
+export type { KingdeeCredentials } from './kingdee';
+export { http, httpAuthSchema } from './http';
+export type { HttpCredentials } from './http';
