@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { evaluateCondition, type ExecutionPlan } from '@qiao/flow';
-import { Prisma, type PrismaClient } from '@qiao/db';
+import type { Prisma} from '@qiao/db';
+import { type PrismaClient } from '@qiao/db';
 import type { CloudEvent } from './events/cloud-event';
 import { cloudEventExtensions } from './events/cloud-event';
 import type { Logger } from './logger';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { evaluateCondition, resolveParameters, type ExecutionPlan, type PlanNode } from '@qiao/flow';
+import { evaluateCondition, resolveParameters, type ExecutionPlan, type ExpressionContext, type PlanNode } from '@qiao/flow';
 import { advance, type RunCommand, type RunEvent, type RunState, type StepState } from '@qiao/engine';
 import { createActionContext, getAction, runAction, UserError, type SessionStore } from '@qiao/connectors';
 import { Prisma, type PrismaClient } from '@qiao/db';
@@ -134,7 +134,7 @@ async function runStepAction(deps: ExecutorDeps, { node, input, claimed, attempt
   return runAction({ connector: found.connector, action: found.action, context, input });
 }
 
-async function edgeOutcomes(plan: ExecutionPlan, node: PlanNode, context: unknown): Promise<Record<string, boolean>> {
+async function edgeOutcomes(plan: ExecutionPlan, node: PlanNode, context: ExpressionContext): Promise<Record<string, boolean>> {
   const out: Record<string, boolean> = {};
   for (const edgeId of node.outgoing) {
     const edge = plan.edges.find((e) => e.id === edgeId);

@@ -1,4 +1,5 @@
 import { toConnectorFailure } from '@qiao/connectors';
+import { isExpressionError } from '@qiao/flow';
 
 /** What a failed try leaves on the step row and on the run: enough for an operator to act. */
 export interface StepFailure {
@@ -12,7 +13,8 @@ export interface StepFailure {
 
 export function describeFailure(err: unknown): StepFailure {
   if (isExpressionError(err)) {
-    return { kind: 'user', code: err.code, message: err.message, retryable: false };
+    // A mapping that fails now fails the same way on retry: it needs a person, not another try.
+    return { kind: 'user', code: err.code, message: `${err.message.en} / ${err.message['zh-CN']}`, retryable: false, detail: { expression: err.expression, path: err.path } };
   }
   const f = toConnectorFailure(err);
   return {
@@ -23,8 +25,4 @@ export function describeFailure(err: unknown): StepFailure {
     ...(f.retryAfterMs === undefined ? {} : { retryAfterMs: f.retryAfterMs }),
     ...(f.detail === undefined ? {} : { detail: f.detail }),
   };
-}
-
-function isExpressionError(err: unknown): err is { code: string; message: string } {
-  return err instanceof Error && err.name === 'ExpressionError' && 'code' in err && typeof err.code === 'string';
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, compile, flowDocumentSchema, type CompileError } from '@qiao/flow';
+import { canonicalJson, compile, migrateDocument, type CompileError } from '@qiao/flow';
 import { nodeTypeRegistry } from '@qiao/connectors';
 import type { Prisma, PrismaClient } from '@qiao/db';
 
@@ -19,7 +19,10 @@ export async function publishFlow(prisma: PrismaClient, args: PublishArgs): Prom
   if (!flow || flow.status === 'archived') return { ok: false, notFound: true };
   const result = compile(flow.draft, nodeTypeRegistry());
   if (!result.ok) return { ok: false, errors: result.errors };
-  const definition = flowDocumentSchema.parse(flow.draft);
+  // Stored as the current schema version, so old drafts keep loading after a migration.
+  const migrated = migrateDocument(flow.draft);
+  if (!migrated.ok) return { ok: false, errors: migrated.errors };
+  const definition = migrated.document;
   const planHash = createHash('sha256').update(canonicalJson(result.plan)).digest('hex');
   return prisma.$transaction(async (tx) => {
     // Lock the flow row so two publishes cannot take the same version number.

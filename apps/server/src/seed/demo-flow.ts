@@ -22,7 +22,15 @@ const retry = { maxAttempts: 8, initialDelayMs: 500, maxDelayMs: 30_000, multipl
 
 /** Sales order → outbound → receivable → VAT invoice, each audited, in a Kingdee-compatible ERP. */
 export function orderToInvoiceFlow(connectionId: string) {
-  const push = (id: string, numbers: string, source: string, ruleId: string, target: string, x: number) => ({
+  interface PushSpec {
+    id: string;
+    numbers: string;
+    source: string;
+    ruleId: string;
+    target: string;
+    x: number;
+  }
+  const push = ({ id, numbers, source, ruleId, target, x }: PushSpec) => ({
     id,
     type: 'kingdee.pushBill',
     name: id,
@@ -46,9 +54,9 @@ export function orderToInvoiceFlow(connectionId: string) {
         position: { x: 0, y: 120 },
         parameters: { formId: 'SAL_SaleOrder', billNo: { $expr: 'event.data.orderNo' }, model: { $expr: ORDER_MODEL }, submit: true, audit: true },
       },
-      { ...push('pushOutbound', '[steps.saveOrder.number]', 'SAL_SaleOrder', 'SaleOrder-OutStock', 'SAL_OUTSTOCK', 300), name: '下推销售出库单' },
-      { ...push('pushReceivable', 'steps.pushOutbound.targets.number[]', 'SAL_OUTSTOCK', 'AR_OutStockToReceivableMap', 'AR_receivable', 600), name: '下推应收单' },
-      { ...push('pushInvoice', 'steps.pushReceivable.targets.number[]', 'AR_receivable', 'IV_ReceivableToSalesIC_Entry', 'IV_SALESIC', 900), name: '下推增值税专用发票' },
+      { ...push({ id: 'pushOutbound', numbers: '[steps.saveOrder.number]', source: 'SAL_SaleOrder', ruleId: 'SaleOrder-OutStock', target: 'SAL_OUTSTOCK', x: 300 }), name: '下推销售出库单' },
+      { ...push({ id: 'pushReceivable', numbers: 'steps.pushOutbound.targets.number[]', source: 'SAL_OUTSTOCK', ruleId: 'AR_OutStockToReceivableMap', target: 'AR_receivable', x: 600 }), name: '下推应收单' },
+      { ...push({ id: 'pushInvoice', numbers: 'steps.pushReceivable.targets.number[]', source: 'AR_receivable', ruleId: 'IV_ReceivableToSalesIC_Entry', target: 'IV_SALESIC', x: 900 }), name: '下推增值税专用发票' },
     ],
     edges: [
       { id: 'e1', source: 'saveOrder', target: 'pushOutbound' },

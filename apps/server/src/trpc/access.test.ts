@@ -26,7 +26,7 @@ function callByPath(caller: AnyCaller, path: string): Promise<unknown> {
   return (target as (input: unknown) => Promise<unknown>)({});
 }
 
-const procedures = Object.entries(appRouter._def.procedures as Record<string, { _def: { meta?: Meta } }>);
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: Meta } }>);
 const createCaller = createCallerFactory(appRouter);
 
 describe('every tRPC procedure declares who may call it', () => {

@@ -1,0 +1,15 @@
+export * from './registry';
+export * from './ids';
+export * from './document';
+export * from './errors';
+export { formatPath, describeIssue, type Subject } from './messages';
+export * from './migrate';
+export * from './plan';
+export * from './compile';
+export { canonicalJson, toPlainJson } from './json';
+export * from './json-schema';
+export { collectExpressions, replaceExpressions, checkParameters, resolveParameters, type ExpressionSiteInParameters, type ParameterCheck } from './parameters';
+export { parseExpression, clearExpressionCache, expressionCacheSize, type ParseResult } from './expression/parse';
+export { expressionReferences, type ExpressionReferences } from './expression/references';
+export { evaluateExpression, evaluateCondition, type ExpressionContext } from './expression/evaluate';
+export { DEFAULT_LIMITS, type ExpressionLimits, type EvaluateOptions } from './expression/guard';
