@@ -1,0 +1,186 @@
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalJson, compile } from '@qiao/flow';
+import { nodeTypeRegistry } from '@qiao/connectors';
+import { createTestDatabase, type Prisma, type TestDatabase } from '@qiao/db';
+import { acceptEvent } from './accept-event';
+import { silentLogger } from './logger';
+import { createStepQueue, type StepQueue } from './queue';
+import { createRedis } from './redis';
+import { createSecretBox } from './secret-box';
+import { startWorker, type RunningWorker } from './start-worker';
+
+/** A local HTTP sink that records what it received and answers per path. */
+interface Received {
+  path: string;
+  key: string | undefined;
+  body: unknown;
+}
+const received: Received[] = [];
+const flakyFailures = new Map<string, number>();
+let sink: http.Server;
+let sinkUrl = '';
+
+let db: TestDatabase;
+let queue: StepQueue;
+let worker: RunningWorker | null = null;
+let connectionId = '';
+const key = randomBytes(32);
+const prefix = `qiao_rt_${randomBytes(4).toString('hex')}`;
+const redis = createRedis('redis://127.0.0.1:6379', 'producer');
+
+async function start(): Promise<RunningWorker> {
+  return startWorker({
+    prisma: db.prisma, redisUrl: 'redis://127.0.0.1:6379', prefix, secretKey: key.toString('hex'), concurrency: 8,
+    sweepIntervalMs: 300, sweepGraceMs: 500, leaseMarginMs: 200, logger: silentLogger,
+  });
+}
+
+async function publish(eventType: string, nodes: unknown[], edges: unknown[] = []): Promise<void> {
+  const document = { schemaVersion: 1, name: eventType, trigger: { eventType }, nodes, edges };
+  const result = compile(document, nodeTypeRegistry());
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  const flow = await db.prisma.flow.create({ data: { name: eventType, draft: document as Prisma.InputJsonValue, status: 'published', triggerType: eventType, publishedVersion: 1 } });
+  await db.prisma.flowVersion.create({
+    data: { flowId: flow.id, version: 1, definition: document as Prisma.InputJsonValue, plan: result.plan as unknown as Prisma.InputJsonValue, planHash: createHash('sha256').update(canonicalJson(result.plan)).digest('hex') },
+  });
+}
+
+const httpNode = (id: string, path: string, extra: Record<string, unknown> = {}) => ({
+  id, type: 'http.request', connectionId, position: { x: 0, y: 0 },
+  retry: { maxAttempts: 4, initialDelayMs: 50, maxDelayMs: 200, multiplier: 2 },
+  parameters: { method: 'POST', url: `${sinkUrl}${path}`, body: { $expr: '{ "order": event.data.orderNo, "amount": event.data.amount }' } },
+  ...extra,
+});
+
+async function send(type: string, data: Record<string, unknown>) {
+  return acceptEvent({ prisma: db.prisma, queue, logger: silentLogger }, { event: { specversion: '1.0', id: randomBytes(8).toString('hex'), source: '/test', type, data } });
+}
+
+async function settled(runId: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runId }, include: { steps: { include: { attempts: true } } } });
+    if (run.status === 'succeeded' || run.status === 'needs_attention') return run;
+    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status}: ${JSON.stringify(run.steps.map((s) => [s.nodeId, s.status, s.attempt]))}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  sink = http.createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => {
+      const path = req.url ?? '';
+      const body = text ? (JSON.parse(text) as { order?: string; amount?: number }) : null;
+      received.push({ path, key: req.headers['idempotency-key'] as string | undefined, body });
+      const failuresLeft = flakyFailures.get(body?.order ?? '') ?? 0;
+      if (path.startsWith('/flaky') && failuresLeft > 0) {
+        flakyFailures.set(body?.order ?? '', failuresLeft - 1);
+        res.writeHead(503).end('busy');
+      } else if (path.startsWith('/bad')) {
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'customer unknown' }));
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, ...body }));
+      }
+    });
+  });
+  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+  sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
+  db = await createTestDatabase('qiao_runtime_test');
+  queue = createStepQueue(redis, prefix);
+  const conn = await db.prisma.connection.create({ data: { name: 'sink', connectorId: 'http', secret: createSecretBox(key).sealJson({ type: 'none' }) } });
+  connectionId = conn.id;
+  await publish('t.branch', [httpNode('post', '/ok'), httpNode('big', '/big'), httpNode('small', '/small')], [
+    { id: 'yes', source: 'post', target: 'big', condition: 'steps.post.body.amount > 100' },
+    { id: 'no', source: 'post', target: 'small', condition: 'steps.post.body.amount <= 100' },
+  ]);
+  await publish('t.flaky', [httpNode('call', '/flaky')]);
+  await publish('t.bad', [httpNode('call', '/bad')]);
+  await publish('t.hostile', [httpNode('call', '/ok', { parameters: { method: 'POST', url: `${sinkUrl}/ok`, body: { $expr: '($f := function($x){ $f($x) + 1 }; $f(1))' } } })]);
+  worker = await start();
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await queue?.queue.obliterate({ force: true }).catch(() => undefined);
+  await queue?.close();
+  redis.disconnect();
+  await db?.drop();
+  sink?.close();
+});
+
+describe('durable runs', () => {
+  it('follows the edge whose condition holds, skips the other, and sends each call with its stable idempotency key', async () => {
+    const { receipt } = await send('t.branch', { orderNo: 'B-1', amount: 150 });
+    const runId = receipt.runs[0]?.id ?? '';
+    const run = await settled(runId);
+    expect(run.status).toBe('succeeded');
+    expect(Object.fromEntries(run.steps.map((s) => [s.nodeId, s.status]))).toEqual({ post: 'succeeded', big: 'succeeded', small: 'skipped' });
+    const calls = received.filter((r) => (r.body as { order?: string } | null)?.order === 'B-1');
+    expect(calls.map((c) => [c.path, c.key])).toEqual([['/ok', `"${runId}:post"`], ['/big', `"${runId}:big"`]]);
+  });
+
+  it('retries a 503 with backoff, keeping the idempotency key, and records every attempt', async () => {
+    flakyFailures.set('F-1', 2);
+    const { receipt } = await send('t.flaky', { orderNo: 'F-1', amount: 5 });
+    const run = await settled(receipt.runs[0]?.id ?? '');
+    expect(run.status).toBe('succeeded');
+    const step = run.steps[0];
+    expect(step?.attempt).toBe(3);
+    expect(step?.attempts.map((a) => a.outcome).sort()).toEqual(['failed', 'failed', 'succeeded']);
+    const keys = new Set(received.filter((r) => (r.body as { order?: string } | null)?.order === 'F-1').map((r) => r.key));
+    expect(keys.size).toBe(1);
+  });
+
+  it('stops at needs_attention on a non-retryable error, with the error kept', async () => {
+    const { receipt } = await send('t.bad', { orderNo: 'X-1', amount: 5 });
+    const run = await settled(receipt.runs[0]?.id ?? '');
+    expect(run.status).toBe('needs_attention');
+    expect(run.steps[0]?.status).toBe('failed');
+    expect(run.steps[0]?.attempt).toBe(1);
+    expect(JSON.stringify(run.error)).toContain('customer unknown');
+  });
+
+  it('fails a step whose mapping is hostile, and keeps serving other runs meanwhile', async () => {
+    const hostile = await send('t.hostile', { orderNo: 'H-1', amount: 5 });
+    const normal = await send('t.branch', { orderNo: 'B-2', amount: 5 });
+    const ok = await settled(normal.receipt.runs[0]?.id ?? '');
+    expect(ok.status).toBe('succeeded');
+    const bad = await settled(hostile.receipt.runs[0]?.id ?? '');
+    expect(bad.status).toBe('needs_attention');
+    expect(JSON.stringify(bad.error)).toMatch(/expression_(timeout|depth)/);
+  });
+
+  it('loses nothing when the queue is wiped: the sweeper re-queues from PostgreSQL', async () => {
+    await worker?.close();
+    worker = null;
+    const receipts = await Promise.all(Array.from({ length: 5 }, (_, i) => send('t.branch', { orderNo: `Q-${i}`, amount: 500 })));
+    await queue.queue.obliterate({ force: true });
+    expect(await queue.queue.count()).toBe(0);
+    worker = await start();
+    for (const r of receipts) expect((await settled(r.receipt.runs[0]?.id ?? '')).status).toBe('succeeded');
+    for (let i = 0; i < 5; i += 1) {
+      expect(received.filter((r) => (r.body as { order?: string } | null)?.order === `Q-${i}`).map((r) => r.path)).toEqual(['/ok', '/big']);
+    }
+  });
+
+  it('takes over a step whose worker died mid-call as the next attempt with the same key', async () => {
+    await worker?.close();
+    worker = null;
+    const { receipt } = await send('t.flaky', { orderNo: 'K-1', amount: 1 });
+    const runId = receipt.runs[0]?.id ?? '';
+    // What a SIGKILLed worker leaves behind: the step claimed (attempt 1, running) and its lease running out.
+    await queue.queue.obliterate({ force: true });
+    await db.prisma.$executeRaw`UPDATE steps SET status = 'running', attempt = 1, "leaseUntil" = now() - interval '1 second' WHERE "runId" = ${runId}::uuid`;
+    await db.prisma.$executeRaw`UPDATE runs SET status = 'running' WHERE id = ${runId}::uuid`;
+    worker = await start();
+    const run = await settled(runId);
+    expect(run.status).toBe('succeeded');
+    expect(run.steps[0]?.attempt).toBe(2);
+    expect(received.filter((r) => (r.body as { order?: string } | null)?.order === 'K-1').map((r) => r.key)).toEqual([`"${runId}:call"`]);
+  });
+});
