@@ -1,4 +1,4 @@
-import type { Dec, LineAmounts } from '../decimal';
+import type { Dec } from '../decimal';
 import { D, lineAmounts, toDecimal } from '../decimal';
 import { MsgCode, opError } from '../envelope';
 import type { OpError } from '../envelope';
@@ -8,39 +8,8 @@ import { ruleById } from './push-rules';
 import type { Json } from './request';
 import { asString, isObject, pick } from './request';
 
-export interface LinkRef {
-  ruleId: string;
-  sourceForm: string;
-  sourceBillId: string;
-  sourceEntryId: string;
-}
-
-export interface NormalizedEntry {
-  /** Existing entry id when updating, else null. */
-  id: string | null;
-  material: string | null;
-  stock: string | null;
-  unit: string | null;
-  qty: Dec;
-  taxPrice: Dec;
-  taxRate: Dec;
-  amounts: LineAmounts;
-  deliveryDate: string | null;
-  extra: Json;
-  links: LinkRef[];
-}
-
-export interface NormalizedDoc {
-  billNo: string | null;
-  date: string;
-  customer: string | null;
-  mainOrg: string | null;
-  secondOrg: string | null;
-  extNo: string | null;
-  header: Json;
-  entries: NormalizedEntry[];
-  totals: { allAmount: Dec; amount: Dec; taxAmount: Dec };
-}
+export type { LinkRef, NormalizedDoc, NormalizedEntry } from './normalized-doc';
+import type { LinkRef, NormalizedDoc, NormalizedEntry } from './normalized-doc';
 
 /** `save` enforces required fields; `draft` (暂存) stores what it can. Base-data references are checked in both. */
 export type NormalizeMode = 'save' | 'draft';

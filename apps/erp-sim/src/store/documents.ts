@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { DocStatus, DocumentFormDef } from '../forms/types';
-import type { LinkRef, NormalizedDoc, NormalizedEntry } from '../services/model';
+import type { LinkRef, NormalizedDoc, NormalizedEntry } from '../services/normalized-doc';
 
 type Queryable = Pool | PoolClient;
 

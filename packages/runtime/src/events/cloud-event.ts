@@ -4,19 +4,20 @@ import { z } from 'zod';
 const EXTENSION_NAME = /^[a-z0-9]{1,20}$/;
 const CORE = new Set(['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'dataschema', 'data', 'data_base64']);
 
-export const cloudEventSchema = z
-  .object({
-    specversion: z.literal('1.0', { error: 'specversion must be "1.0"' }),
-    id: z.string().trim().min(1).max(256),
-    source: z.string().trim().min(1).max(1024),
-    type: z.string().trim().min(1).max(256),
-    subject: z.string().max(1024).optional(),
-    time: z.iso.datetime({ offset: true, error: 'time must be an RFC 3339 timestamp' }).optional(),
-    datacontenttype: z.string().max(256).optional(),
-    dataschema: z.string().max(1024).optional(),
-    data: z.unknown().optional(),
-    data_base64: z.string().optional(),
-  })
+const coreSchema = z.object({
+  specversion: z.literal('1.0', { error: 'specversion must be "1.0"' }),
+  id: z.string().trim().min(1).max(256),
+  source: z.string().trim().min(1).max(1024),
+  type: z.string().trim().min(1).max(256),
+  subject: z.string().max(1024).optional(),
+  time: z.iso.datetime({ offset: true, error: 'time must be an RFC 3339 timestamp' }).optional(),
+  datacontenttype: z.string().max(256).optional(),
+  dataschema: z.string().max(1024).optional(),
+  data: z.unknown().optional(),
+  data_base64: z.string().optional(),
+});
+
+export const cloudEventSchema = coreSchema
   .catchall(z.union([z.string(), z.number(), z.boolean()]))
   .superRefine((event, ctx) => {
     for (const key of Object.keys(event)) {
@@ -29,7 +30,8 @@ export const cloudEventSchema = z
     }
   });
 
-export type CloudEvent = z.infer<typeof cloudEventSchema>;
+/** The core attributes, typed; extension attributes ride along as extra keys. */
+export type CloudEvent = z.output<typeof coreSchema> & Record<string, unknown>;
 
 export function cloudEventExtensions(event: CloudEvent): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
