@@ -26,6 +26,17 @@ export class K3Client {
 
   /** All rows (paged by StartRow) as objects keyed by field. */
   async query(formId: string, fields: string[], filter = ''): Promise<Record<string, unknown>[]> {
+    try {
+      return await this.queryOnce(formId, fields, filter);
+    } catch (err) {
+      // The tests expire sessions on purpose; log in again once.
+      if (!String(err).includes('会话信息已丢失')) throw err;
+      await this.login();
+      return this.queryOnce(formId, fields, filter);
+    }
+  }
+
+  private async queryOnce(formId: string, fields: string[], filter: string): Promise<Record<string, unknown>[]> {
     const rows: Record<string, unknown>[] = [];
     const limit = 2000;
     for (let start = 0; ; start += limit) {

@@ -18,7 +18,8 @@ const ORDER_MODEL = `{
   }]
 }`;
 
-const retry = { maxAttempts: 8, initialDelayMs: 500, maxDelayMs: 30_000, multiplier: 2 };
+// Generous: every step looks before it writes, so retrying is safe, and an ERP outage of ~15 minutes heals itself.
+const retry = { maxAttempts: 20, initialDelayMs: 500, maxDelayMs: 60_000, multiplier: 2 };
 
 /** Sales order → outbound → receivable → VAT invoice, each audited, in a Kingdee-compatible ERP. */
 export function orderToInvoiceFlow(connectionId: string) {

@@ -130,19 +130,36 @@ describe('session lost', () => {
   });
 });
 
+const SUBMIT = 'DynamicFormService.Submit';
+const submitBody = { formid: 'SAL_SaleOrder', data: { Numbers: ['XSDD000001'] } };
+
 describe('HTTP failures', () => {
-  it.each([500, 502, 503, 519])('HTTP %i is retryable', async (status) => {
+  it.each([500, 502, 503, 519])('HTTP %i on a write is retryable and not retried blindly', async (status) => {
     const transport = createKingdeeTransport(contextFor(fake));
-    fake.failNext('ExecuteBillQuery', { kind: 'status', status, body: '{"errcode":"gateway"}' });
-    const error = await rejection(transport.call(QUERY, queryBody));
+    await transport.call(QUERY, queryBody);
+    fake.failNext('Submit', { kind: 'status', status, body: '{"errcode":"gateway"}' });
+    const error = await rejection(transport.call(SUBMIT, submitBody));
     expect(error).toMatchObject({ code: `http_${status}`, retryable: true });
+    expect(fake.callsTo('Submit')).toHaveLength(1);
   });
 
   it('HTTP 429 is retryable after Retry-After', async () => {
     const transport = createKingdeeTransport(contextFor(fake));
-    fake.failNext('ExecuteBillQuery', { kind: 'status', status: 429, headers: { 'retry-after': '7' } });
-    const error = await rejection(transport.call(QUERY, queryBody));
+    await transport.call(QUERY, queryBody);
+    fake.failNext('Submit', { kind: 'status', status: 429, headers: { 'retry-after': '7' } });
+    const error = await rejection(transport.call(SUBMIT, submitBody));
     expect(error).toMatchObject({ code: 'rate_limited', retryable: true, retryAfterMs: 7000 });
+  });
+
+  it('retries a read-only call through up to two transient failures, then gives up', async () => {
+    const transport = createKingdeeTransport(contextFor(fake));
+    await transport.call(QUERY, queryBody);
+    const before = fake.callsTo('ExecuteBillQuery').length;
+    fake.failNext('ExecuteBillQuery', { kind: 'status', status: 503, body: 'busy' }, 2);
+    await expect(transport.call(QUERY, queryBody)).resolves.toBeDefined();
+    expect(fake.callsTo('ExecuteBillQuery').length - before).toBe(3);
+    fake.failNext('ExecuteBillQuery', { kind: 'status', status: 503, body: 'busy' }, 3);
+    expect(await rejection(transport.call(QUERY, queryBody))).toMatchObject({ code: 'http_503', retryable: true });
   });
 
   it('a non-JSON 200 body is a non-retryable bad_response', async () => {

@@ -25,6 +25,27 @@ const SERVICE_PREFIX = 'Kingdee.BOS.WebApi.ServicesStub.';
 const SESSION_TTL_MS = 15 * 60_000;
 const SESSION_COOKIE = 'kdservice-sessionid';
 
+/**
+ * Calls that change nothing (queries, views, login) are retried here on a transient HTTP failure,
+ * so one 503 does not cost a whole step attempt. Writes are never retried blindly: the step's
+ * retry, which looks before it writes, handles them.
+ */
+const READ_ONLY = /\.(ExecuteBillQuery|BillQuery|View|QueryBusinessInfo|GetDataCenterList|ValidateUser|LoginByAppSecret)$/;
+const READ_RETRY_DELAYS_MS = [100, 400];
+
+async function retryTransient<T>(run: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  for (let i = 0; ; i += 1) {
+    try {
+      return await run();
+    } catch (err) {
+      const delay = READ_RETRY_DELAYS_MS[i];
+      const transient = err instanceof ConnectorError && err.retryable && err.code !== 'timeout' && err.code !== 'aborted' && err.code !== 'session_lost';
+      if (delay === undefined || !transient || signal.aborted) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(delay, err.retryAfterMs ?? 0)));
+    }
+  }
+}
+
 const sessionSchema = z.object({
   stamp: z.string(),
   cookies: z.record(z.string(), z.string()),
@@ -115,7 +136,7 @@ export function createKingdeeTransport(ctx: KingdeeConnectionContext): KingdeeTr
     }
     const running = byKey.get(key);
     if (running) return running;
-    const started = freshLogin().finally(() => byKey.delete(key));
+    const started = retryTransient(freshLogin, ctx.signal).finally(() => byKey.delete(key));
     byKey.set(key, started);
     return started;
   }
@@ -129,10 +150,10 @@ export function createKingdeeTransport(ctx: KingdeeConnectionContext): KingdeeTr
   }
 
   async function attempt(service: string, body: unknown, session: Session): Promise<{ lost: true } | { lost: false; body: unknown }> {
-    const response = await post(service, body, session.cookies);
+    const send = () => post(service, body, session.cookies).then((response) => ({ response, parsed: readJson(response, shortName(service)) }));
+    const { response, parsed } = READ_ONLY.test(service) ? await retryTransient(send, ctx.signal) : await send();
     // Kingdee may rotate cookies (ASP.NET_SessionId) on any answer; keep the jar current.
     if (response.setCookie.length > 0) session.cookies = mergeCookies(session.cookies, response.setCookie);
-    const parsed = readJson(response, shortName(service));
     if (isSessionLost(parsed)) return { lost: true };
     keep(session);
     return { lost: false, body: parsed };
