@@ -6,6 +6,7 @@
  *
  *   pnpm bench:events [--events 500] [--concurrency 16] [--workers 2]
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { pool, salesOrderEvent } from '../e2e/support/orders';
@@ -62,10 +63,20 @@ try {
   console.log(`\nbench/events — ${N} orders at concurrency ${C}, ${values.workers} worker(s), node ${process.version}\n`);
   console.log('| path                                   | orders/s | p50 ms | p99 ms |');
   console.log('|----------------------------------------|---------:|-------:|-------:|');
-  console.log(`| baseline: direct K3Cloud calls, 1 loop | ${fmt(N / baseSeconds).padStart(8)} | ${fmt(base.p50).padStart(6)} | ${fmt(base.p99).padStart(6)} |`);
+  console.log(`| baseline: direct K3Cloud calls        | ${fmt(N / baseSeconds).padStart(8)} | ${fmt(base.p50).padStart(6)} | ${fmt(base.p99).padStart(6)} |`);
   console.log(`| Qiao gateway: accept (202)             | ${fmt(N / acceptSeconds).padStart(8)} | ${fmt(accept.p50).padStart(6)} | ${fmt(accept.p99).padStart(6)} |`);
   console.log(`| Qiao: accept → invoice created         | ${fmt(N / runSeconds).padStart(8)} | ${fmt(endToEnd.p50).padStart(6)} | ${fmt(endToEnd.p99).padStart(6)} |`);
-  console.log(`\nruns not succeeded: ${failed}; memory rss of this process ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
+  const rss = (pid: number | undefined) => {
+    try {
+      const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid ?? 0}/status`, 'utf8'))?.[1];
+      return kb ? `${(Number(kb) / 1024).toFixed(0)} MiB` : '?';
+    } catch {
+      return '?';
+    }
+  };
+  console.log(`\nbaseline = the same four documents per order (save, submit, audit, then push/submit/audit ×3) called straight at the simulator from ${C} concurrent loops, nothing persisted`);
+  console.log(`runs not succeeded: ${failed}`);
+  console.log(`memory (RSS) after the run: server ${rss(stack.server.child.pid)}, ${stack.workers.map((w, i) => `worker-${i + 1} ${rss(w?.child.pid)}`).join(', ')}, erp-sim ${rss(stack.erpSim.child.pid)}`);
 } finally {
   await db.end();
   await stack.dispose();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { freePort } from '../../scripts/stack/ports';
 import { startStack, type Stack } from '../../scripts/stack/stack';
@@ -44,6 +45,18 @@ export async function startTestStack(name: string, options: { workers?: number; 
     logDir,
     async dispose() {
       await stack.stop();
+      // Leave no queue keys behind in the shared Redis.
+      const redis = new Redis(stack.redisUrl);
+      try {
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `qiao_e2e_${id}:*`, 'COUNT', 1000);
+          cursor = next;
+          if (keys.length > 0) await redis.del(...keys);
+        } while (cursor !== '0');
+      } finally {
+        redis.disconnect();
+      }
       const admin = new pg.Client({ connectionString: BASE_URL });
       await admin.connect();
       try {

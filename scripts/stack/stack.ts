@@ -39,6 +39,8 @@ export interface Stack {
   users: DemoUser[];
   flowId: string;
   workers: (ManagedProcess | null)[];
+  server: ManagedProcess;
+  erpSim: ManagedProcess;
   startWorker(index: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -69,6 +71,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       redisUrl = redis.url;
     }
     await migrate({ databaseUrl });
+    if (options.production && !options.secretKey) {
+      throw new Error('NODE_ENV=production needs QIAO_SECRET_KEY (32 bytes as 64 hex characters or base64); a generated development key is not used in production.');
+    }
     const secretKey = options.secretKey ?? devSecretKey(options.dataDir);
     const erpSimDatabaseUrl = withDatabase(databaseUrl, `${databaseNameOf(databaseUrl)}_erpsim`);
     const log = (name: string) => (options.output === 'inherit' ? 'inherit' : path.join(options.output, `${name}.log`));
@@ -82,12 +87,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     cleanups.push(() => erpSim.stop());
     await waitFor(() => httpOk(`${erpSimUrl}/__sim/health`), 'the ERP simulator', 60_000);
 
-    const prisma = createPrisma(databaseUrl, { max: 2 });
-    let seeded;
-    try {
-      seeded = await seedDemo({ prisma, box: createSecretBox(parseSecretKey(secretKey)), erpSimUrl, dataDir: options.dataDir, production: options.production });
-    } finally {
-      await prisma.$disconnect();
+    // Demo users, key and flow only outside production; production starts empty (first admin from QIAO_ADMIN_PASSWORD).
+    let seeded: { apiKey: string; users: DemoUser[]; flowId: string } = { apiKey: '', users: [], flowId: '' };
+    if (!options.production) {
+      const prisma = createPrisma(databaseUrl, { max: 2 });
+      try {
+        seeded = await seedDemo({ prisma, box: createSecretBox(parseSecretKey(secretKey)), erpSimUrl, dataDir: options.dataDir, production: false });
+      } finally {
+        await prisma.$disconnect();
+      }
     }
 
     const appEnv = {
@@ -117,7 +125,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     return {
       serverUrl, erpSimUrl, databaseUrl, erpSimDatabaseUrl, redisUrl,
-      apiKey: seeded.apiKey, users: seeded.users, flowId: seeded.flowId, workers, startWorker, stop: stopAll,
+      apiKey: seeded.apiKey, users: seeded.users, flowId: seeded.flowId, workers, server, erpSim, startWorker, stop: stopAll,
     };
   } catch (err) {
     await stopAll();

@@ -1,28 +1,28 @@
 import path from 'node:path';
+import { loadStartEnv } from './start-env';
 import { startStack } from './stack';
 
 /** `npm start`: the whole product on one machine, with demo data. Configuration via environment (see README). */
 const root = path.resolve(import.meta.dirname, '../..');
-const env = process.env;
-const port = Number(env['PORT'] ?? 3000);
 
 async function main(): Promise<void> {
+  const env = loadStartEnv(process.env);
   console.log('桥 Qiao — starting…');
   const stack = await startStack({
     root,
-    dataDir: path.resolve(root, env['QIAO_DATA_DIR'] ?? '.data'),
-    host: env['HOST'] ?? '127.0.0.1',
-    port,
-    erpSimPort: Number(env['ERP_SIM_PORT'] ?? 3100),
-    ...(env['DATABASE_URL'] ? { databaseUrl: env['DATABASE_URL'] } : {}),
-    ...(env['REDIS_URL'] ? { redisUrl: env['REDIS_URL'] } : {}),
-    embeddedPgPort: Number(env['EMBEDDED_PG_PORT'] ?? 54329),
-    ownRedisPort: Number(env['EMBEDDED_REDIS_PORT'] ?? 6380),
-    queuePrefix: env['QUEUE_PREFIX'] ?? 'qiao',
-    workers: Number(env['WORKERS'] ?? 1),
+    dataDir: path.resolve(root, env.QIAO_DATA_DIR),
+    host: env.HOST,
+    port: env.PORT,
+    erpSimPort: env.ERP_SIM_PORT,
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    embeddedPgPort: env.EMBEDDED_PG_PORT,
+    ownRedisPort: env.EMBEDDED_REDIS_PORT,
+    queuePrefix: env.QUEUE_PREFIX,
+    workers: env.WORKERS,
     output: 'inherit',
-    ...(env['QIAO_SECRET_KEY'] ? { secretKey: env['QIAO_SECRET_KEY'] } : {}),
-    production: env['NODE_ENV'] === 'production',
+    ...(env.QIAO_SECRET_KEY ? { secretKey: env.QIAO_SECRET_KEY } : {}),
+    production: env.NODE_ENV === 'production',
   });
   const example = path.join('e2e', 'fixtures', 'sales-order.json');
   console.log(`
@@ -34,12 +34,12 @@ async function main(): Promise<void> {
    Database       ${stack.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}
    Redis          ${stack.redisUrl}
 
- Demo logins · 演示账号 (user / password):
+${stack.users.length === 0 ? ' Production mode: no demo data. The first admin is created from QIAO_ADMIN_PASSWORD.\n' : ` Demo logins · 演示账号 (user / password):
 ${stack.users.map((u) => `   ${u.username.padEnd(10)} ${u.password.padEnd(16)} ${u.roles.join(', ')}`).join('\n')}
 
  Demo API key · 演示 API 密钥:
    ${stack.apiKey}
-
+`}
  Post a sales order · 发送一个销售订单事件:
    curl -X POST ${stack.serverUrl}/api/events \\
      -H "Authorization: Bearer ${stack.apiKey}" \\

@@ -14,17 +14,19 @@ export interface BuildOptions {
   maxEventBytes: number;
   logger: FastifyBaseLogger;
   webDist?: string;
+  trustProxy?: string;
   /** Checked by /healthz; the queue's Redis connection. */
   pingRedis: () => Promise<void>;
 }
 
 export async function buildServer(options: BuildOptions): Promise<FastifyInstance> {
   const { services } = options;
+  const trustProxy = parseTrustProxy(options.trustProxy);
   const app = Fastify({
     loggerInstance: options.logger,
     // The gateway sets its own (configurable) limit; everything else stays small.
     bodyLimit: 256 * 1024,
-    trustProxy: true,
+    trustProxy,
     // One line per request at 500 events/s is noise; rejections and failures are logged where they happen.
     logController: new LogController({ disableRequestLogging: true }),
   });
@@ -46,8 +48,9 @@ export async function buildServer(options: BuildOptions): Promise<FastifyInstanc
 
   app.get('/healthz', async (_req, reply) => {
     const checks: Record<string, string> = {};
-    await services.prisma.$queryRaw`SELECT 1`.then(() => (checks['postgres'] = 'ok'), (e: unknown) => (checks['postgres'] = String(e)));
-    await options.pingRedis().then(() => (checks['redis'] = 'ok'), (e: unknown) => (checks['redis'] = String(e)));
+    // Details go to the log, not to whoever polls the health check.
+    await services.prisma.$queryRaw`SELECT 1`.then(() => (checks['postgres'] = 'ok'), (e: unknown) => { app.log.error({ err: e }, 'health: postgres down'); checks['postgres'] = 'down'; });
+    await options.pingRedis().then(() => (checks['redis'] = 'ok'), (e: unknown) => { app.log.error({ err: e }, 'health: redis down'); checks['redis'] = 'down'; });
     const ok = Object.values(checks).every((v) => v === 'ok');
     return reply.code(ok ? 200 : 503).send({ ok, checks });
   });
@@ -59,4 +62,16 @@ export async function buildServer(options: BuildOptions): Promise<FastifyInstanc
     app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(await statusPage(services.prisma)));
   }
   return app;
+}
+
+/** "true"/"false", a hop count, or a comma-separated list of trusted proxy addresses. */
+function parseTrustProxy(value: string | undefined): (address: string, hop: number) => boolean {
+  if (!value || value === 'false') return () => false;
+  if (value === 'true') return () => true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  const trusted = new Set(value.split(',').map((v) => v.trim()).filter(Boolean));
+  return (address) => trusted.has(address);
 }

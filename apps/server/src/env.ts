@@ -17,6 +17,11 @@ const envSchema = z.object({
   /** Send the session cookie with Secure; on by default in production (behind HTTPS). */
   COOKIE_SECURE: z.enum(['true', 'false']).optional(),
   WEB_DIST: z.string().optional(),
+  /** Trust X-Forwarded-For from these proxies (comma-separated addresses, a hop count, or true); unset trusts no one, so clients cannot fake their address. */
+  TRUST_PROXY: z.string().optional(),
+  /** In production, the first admin is created from these when the database has no users yet. */
+  QIAO_ADMIN_USERNAME: z.string().min(2).default('admin'),
+  QIAO_ADMIN_PASSWORD: z.string().min(12, { error: 'QIAO_ADMIN_PASSWORD must be at least 12 characters' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { createPrisma } from '@qiao/db';
 import { createRedis, createSecretBox, createStepQueue, parseSecretKey } from '@qiao/runtime';
 import { buildServer } from './app';
+import { ensureFirstAdmin } from './auth/first-admin';
 import { loadEnv } from './env';
 import { ApiKeyVerifier } from './gateway/api-keys';
 
@@ -21,7 +22,8 @@ async function main(): Promise<void> {
     cookieSecure: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : env.NODE_ENV === 'production',
     production: env.NODE_ENV === 'production',
   };
-  const app = await buildServer({ services, maxEventBytes: env.MAX_EVENT_BYTES, logger, ...(env.WEB_DIST ? { webDist: env.WEB_DIST } : {}), pingRedis: async () => void (await redis.ping()) });
+  const app = await buildServer({ services, maxEventBytes: env.MAX_EVENT_BYTES, logger, ...(env.WEB_DIST ? { webDist: env.WEB_DIST } : {}), ...(env.TRUST_PROXY ? { trustProxy: env.TRUST_PROXY } : {}), pingRedis: async () => void (await redis.ping()) });
+  await ensureFirstAdmin(prisma, { username: env.QIAO_ADMIN_USERNAME, password: env.QIAO_ADMIN_PASSWORD, logger });
   await app.listen({ host: env.HOST, port: env.PORT });
 
   let stopping = false;

@@ -7,6 +7,8 @@ import { cloudEventExtensions } from './events/cloud-event';
 import type { Logger } from './logger';
 import type { StepJob, StepQueue } from './queue';
 import { expressionContext } from './expression-context';
+import { idempotencyKey } from './idempotency-key';
+import { TX_OPTIONS } from './transactions';
 
 export interface EventReceipt {
   id: string;
@@ -82,16 +84,11 @@ export async function acceptEvent(deps: AcceptDeps, input: { event: CloudEvent; 
       id: eventRowId, source: event.source, eventId: event.id, type: event.type, receivedAt: first.receivedAt.toISOString(), runs,
     };
     return { duplicate: false as const, receipt };
-  });
+  }, TX_OPTIONS);
 
   if (result.duplicate) return { duplicate: true, receipt: await loadReceipt(deps.prisma, event) };
   await enqueueAll(deps, jobs);
   return result;
-}
-
-/** The key a step's side effects carry: the same on every try of that step in that run. */
-export function idempotencyKey(runId: string, nodeId: string): string {
-  return `${runId}:${nodeId}`;
 }
 
 async function enqueueAll(deps: AcceptDeps, jobs: StepJob[]): Promise<void> {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { evaluateCondition, resolveParameters, type ExecutionPlan, type ExpressionContext, type PlanNode } from '@qiao/flow';
 import { advance, type RunCommand, type RunEvent, type RunState, type StepState } from '@qiao/engine';
-import { createActionContext, getAction, runAction, UserError, type SessionStore } from '@qiao/connectors';
+import { ConnectorError, createActionContext, getAction, runAction, toStorableJson, UserError, type SessionStore } from '@qiao/connectors';
 import { Prisma, type PrismaClient } from '@qiao/db';
-import { idempotencyKey } from './accept-event';
+import { idempotencyKey } from './idempotency-key';
+import { TX_OPTIONS } from './transactions';
 import type { ConnectionResolver } from './connections';
 import { expressionContext } from './expression-context';
 import type { Logger } from './logger';
@@ -26,7 +27,9 @@ export interface ExecutorDeps {
 
 interface ClaimedStep {
   id: string;
+  runId: string;
   idempotencyKey: string;
+  leaseUntil: Date;
 }
 
 export type StepOutcome = 'succeeded' | 'failed' | 'not_claimed';
@@ -48,34 +51,71 @@ export async function executeStep(deps: ExecutorDeps, job: StepJob): Promise<Ste
 
   const claimed = await claim(deps, job, node);
   if (!claimed) return 'not_claimed';
+  try {
+    const startedAt = Date.now();
+    const attemptRow = await deps.prisma.stepAttempt.upsert({
+      where: { stepId_attempt: { stepId: claimed.id, attempt: job.attempt } },
+      create: { stepId: claimed.id, attempt: job.attempt },
+      update: { startedAt: new Date(), finishedAt: null, outcome: null, error: Prisma.DbNull },
+      select: { id: true },
+    });
+    const event = {
+      id: run.event.eventId, source: run.event.source, type: run.event.type, subject: run.event.subject,
+      time: run.event.time?.toISOString() ?? null, data: run.event.data, ...(run.event.extensions as Record<string, unknown>),
+    };
+    const { input, result } = job.attempt > node.retry.maxAttempts
+      ? { input: null, result: exhausted(job.attempt) }
+      : await attemptStep(deps, { plan, node, event, claimed, attempt: job.attempt });
+    if (!result.ok) {
+      deps.logger.warn({ runId: job.runId, nodeId: job.nodeId, attempt: job.attempt, failure: { ...result.failure, detail: undefined } }, 'step failed');
+    }
+    await finish(deps, { job, plan, claimed, attemptId: attemptRow.id, startedAt, input, result });
+    return result.ok ? 'succeeded' : 'failed';
+  } catch (err) {
+    // The database or Redis failed after the claim: hand the step back at once so it is retried
+    // soon (as the next attempt, looking before it writes) instead of waiting out the lease.
+    await release(deps, job, claimed).catch(() => undefined);
+    throw err;
+  }
+}
 
-  const startedAt = Date.now();
-  const attemptRow = await deps.prisma.stepAttempt.upsert({
-    where: { stepId_attempt: { stepId: claimed.id, attempt: job.attempt } },
-    create: { stepId: claimed.id, attempt: job.attempt },
-    update: { startedAt: new Date(), finishedAt: null, outcome: null, error: Prisma.DbNull },
-    select: { id: true },
-  });
-
-  const event = {
-    id: run.event.eventId, source: run.event.source, type: run.event.type, subject: run.event.subject,
-    time: run.event.time?.toISOString() ?? null, data: run.event.data, ...(run.event.extensions as Record<string, unknown>),
+/** A worker died holding this step more often than its retry policy allows: stop repeating the remote call. */
+function exhausted(attempt: number): StepResult {
+  return {
+    ok: false,
+    failure: {
+      kind: 'internal', code: 'attempts_exhausted', retryable: false,
+      message: `The step was started ${attempt - 1} times without finishing (its worker stopped each time); it needs a person. / 该步骤已启动 ${attempt - 1} 次均未完成，需要人工处理。`,
+    },
   };
+}
+
+interface AttemptArgs {
+  plan: ExecutionPlan;
+  node: PlanNode;
+  event: Record<string, unknown> & { id: string; source: string; type: string };
+  claimed: ClaimedStep;
+  attempt: number;
+}
+
+/** Everything that belongs to the try itself; its failures are the step's, never thrown. */
+async function attemptStep(deps: ExecutorDeps, { plan, node, event, claimed, attempt }: AttemptArgs): Promise<{ input: unknown; result: StepResult }> {
   let input: unknown = null;
   try {
-    const upstream = await upstreamOutputs(deps.prisma, job.runId, node.upstream);
-    const context = expressionContext(event, upstream);
-    input = await resolveParameters(node.parameters, context);
-    const output = await runStepAction(deps, { node, input, claimed, attempt: job.attempt });
+    const upstream = await upstreamOutputs(deps.prisma, claimed.runId, node.upstream);
+    input = await resolveParameters(node.parameters, expressionContext(event, upstream));
+    const output = toStorableJson(await runStepAction(deps, { node, input, claimed, attempt }));
     const edges = await edgeOutcomes(plan, node, expressionContext(event, { ...upstream, [node.id]: output }));
-    await finish(deps, { job, plan, claimed, attemptId: attemptRow.id, startedAt, input, result: { ok: true, output, edges } });
-    return 'succeeded';
+    return { input, result: { ok: true, output, edges } };
   } catch (err) {
-    const failure = describeFailure(err);
-    deps.logger.warn({ runId: job.runId, nodeId: job.nodeId, attempt: job.attempt, failure: { ...failure, detail: undefined } }, 'step failed');
-    await finish(deps, { job, plan, claimed, attemptId: attemptRow.id, startedAt, input, result: { ok: false, failure } });
-    return 'failed';
+    return { input, result: { ok: false, failure: describeFailure(err) } };
   }
+}
+
+async function release(deps: ExecutorDeps, job: StepJob, claimed: ClaimedStep): Promise<void> {
+  await deps.prisma.$executeRaw`
+    UPDATE steps SET status = 'retrying'::"StepStatus", "leaseUntil" = NULL, "nextAttemptAt" = now() + interval '2 seconds', "updatedAt" = now()
+    WHERE id = ${claimed.id}::uuid AND status = 'running'::"StepStatus" AND attempt = ${job.attempt}`;
 }
 
 async function claim(deps: ExecutorDeps, job: StepJob, node: PlanNode): Promise<ClaimedStep | null> {
@@ -86,7 +126,7 @@ async function claim(deps: ExecutorDeps, job: StepJob, node: PlanNode): Promise<
     WHERE "runId" = ${job.runId}::uuid AND "nodeId" = ${job.nodeId}
       AND attempt < ${job.attempt}
       AND (status IN ('pending', 'retrying') OR (status = 'running' AND "leaseUntil" < now()))
-    RETURNING id, "idempotencyKey"`;
+    RETURNING id, "runId", "idempotencyKey", "leaseUntil"`;
   const step = rows[0];
   if (!step) return null;
   await deps.prisma.$executeRaw`
@@ -120,7 +160,11 @@ async function runStepAction(deps: ExecutorDeps, { node, input, claimed, attempt
     if (!connection) throw new UserError({ code: 'connection_missing', path: ['connectionId'], message: { en: `Connection ${node.connectionId} does not exist.`, 'zh-CN': `连接 ${node.connectionId} 不存在。` } });
     credentials = connection.credentials;
   }
-  const signals = [AbortSignal.timeout(node.timeoutMs)];
+  // The call must end while this worker still holds the lease, or another worker could take the
+  // step over and run it concurrently; keep a safety gap for the commit that follows.
+  const leaseLeft = claimed.leaseUntil.getTime() - Date.now() - Math.min(5000, (deps.leaseMarginMs ?? 30_000) / 2);
+  if (leaseLeft <= 0) throw new ConnectorError({ system: 'qiao', code: 'lease_expired', message: 'The step was delayed past its lease before the call; it will be retried.', retryable: true });
+  const signals = [AbortSignal.timeout(Math.min(node.timeoutMs, leaseLeft))];
   if (deps.shutdown) signals.push(deps.shutdown);
   const context = createActionContext({
     credentials,
@@ -135,7 +179,8 @@ async function runStepAction(deps: ExecutorDeps, { node, input, claimed, attempt
 }
 
 async function edgeOutcomes(plan: ExecutionPlan, node: PlanNode, context: ExpressionContext): Promise<Record<string, boolean>> {
-  const out: Record<string, boolean> = {};
+  // No prototype: an edge id can never collide with an Object.prototype member.
+  const out: Record<string, boolean> = Object.create(null) as Record<string, boolean>;
   for (const edgeId of node.outgoing) {
     const edge = plan.edges.find((e) => e.id === edgeId);
     if (edge?.condition) out[edge.id] = await evaluateCondition(edge.condition, context);
@@ -165,7 +210,7 @@ async function finish(deps: ExecutorDeps, args: FinishArgs): Promise<void> {
     const runStatus = runRows[0]?.status;
     const updated = await tx.$executeRaw`
       UPDATE steps SET status = ${result.ok ? 'succeeded' : 'running'}::"StepStatus",
-        input = ${JSON.stringify(args.input ?? null)}::jsonb,
+        input = ${JSON.stringify(toStorableJson(args.input ?? null))}::jsonb,
         output = ${result.ok ? JSON.stringify(result.output ?? null) : null}::jsonb,
         edges = ${result.ok ? JSON.stringify(result.edges) : null}::jsonb,
         error = ${result.ok ? null : JSON.stringify(result.failure)}::jsonb,
@@ -185,7 +230,7 @@ async function finish(deps: ExecutorDeps, args: FinishArgs): Promise<void> {
     const next = advance({ plan, state, event });
     await persist(tx, { runId: job.runId, before: state, after: next.state, commands: next.commands, failure: result.ok ? null : result.failure, nodeId: job.nodeId });
     return next.commands;
-  });
+  }, TX_OPTIONS);
   for (const command of commands) {
     if (command.type !== 'execute') continue;
     try {

@@ -13,3 +13,5 @@ export * from './events/cloud-event';
 export * from './events/sales-order';
 export * from './redis';
 export * from './start-worker';
+export * from './idempotency-key';
+export * from './transactions';

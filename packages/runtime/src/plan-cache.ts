@@ -1,4 +1,4 @@
-import type { ExecutionPlan } from '@qiao/flow';
+import { executionPlanSchema, type ExecutionPlan } from '@qiao/flow';
 import type { PrismaClient } from '@qiao/db';
 
 /** Flow versions are immutable, so a plan read once can be kept for the life of the process. */
@@ -10,8 +10,8 @@ export class PlanCache {
     const hit = this.plans.get(flowVersionId);
     if (hit) return hit;
     const version = await this.prisma.flowVersion.findUniqueOrThrow({ where: { id: flowVersionId }, select: { plan: true } });
-    // The plan was produced by compile() at publish time and stored as-is.
-    const plan = version.plan as unknown as ExecutionPlan;
+    // Parsed, not cast: a plan stored by an older release fails here clearly, not deep in a run.
+    const plan = executionPlanSchema.parse(version.plan);
     this.plans.set(flowVersionId, plan);
     return plan;
   }

@@ -10,6 +10,11 @@ export interface StepJob {
 
 export interface StepQueue {
   enqueue(job: StepJob, delayMs?: number): Promise<void>;
+  /**
+   * Like enqueue, but first clears a finished or failed job left under the same id — BullMQ
+   * ignores an add whose id exists in any state, which would otherwise strand the step.
+   */
+  requeue(job: StepJob): Promise<void>;
   close(): Promise<void>;
   queue: Queue<StepJob>;
 }
@@ -27,8 +32,10 @@ export function createStepQueue(connection: ConnectionOptions, prefix: string): 
     connection,
     prefix,
     defaultJobOptions: {
+      // PostgreSQL keeps the record of every try; Redis only delivers. Keeping finished or failed
+      // jobs would block their ids from being queued again by the sweeper.
       removeOnComplete: true,
-      removeOnFail: { count: 10_000 },
+      removeOnFail: true,
       // Connector failures are handled inside the step; BullMQ retries only infrastructure hiccups.
       attempts: 5,
       backoff: { type: 'exponential', delay: 1000 },
@@ -38,6 +45,15 @@ export function createStepQueue(connection: ConnectionOptions, prefix: string): 
     queue,
     async enqueue(job, delayMs = 0) {
       await queue.add('step', job, { jobId: stepJobId(job), delay: Math.max(0, Math.round(delayMs)) });
+    },
+    async requeue(job) {
+      const existing = await queue.getJob(stepJobId(job));
+      if (existing) {
+        const state = await existing.getState();
+        if (state === 'completed' || state === 'failed') await existing.remove();
+        else return;
+      }
+      await queue.add('step', job, { jobId: stepJobId(job) });
     },
     close: () => queue.close(),
   };

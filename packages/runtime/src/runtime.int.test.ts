@@ -168,6 +168,42 @@ describe('durable runs', () => {
     }
   });
 
+  it('re-queues a step whose job BullMQ gave up on (failed set), instead of leaving the run pending', async () => {
+    await worker?.close();
+    worker = null;
+    const { receipt } = await send('t.branch', { orderNo: 'FJ-1', amount: 500 });
+    const runId = receipt.runs[0]?.id ?? '';
+    const jobId = `${runId}.post.1`;
+    // Stand-in for a database outage longer than BullMQ's retries: the job ends in the failed set.
+    const existing = await queue.queue.getJob(jobId);
+    await existing?.remove();
+    await queue.queue.add('step', { runId, nodeId: 'post', attempt: 1 }, { jobId, attempts: 1, removeOnFail: false });
+    const { Worker } = await import('bullmq');
+    const connection = createRedis('redis://127.0.0.1:6379', 'worker');
+    const failing = new Worker(queue.queue.name, async () => { throw new Error('database unreachable'); }, { connection, prefix });
+    await new Promise<void>((resolve) => failing.on('failed', () => resolve()));
+    await failing.close();
+    connection.disconnect();
+    expect(await (await queue.queue.getJob(jobId))?.getState()).toBe('failed');
+    await db.prisma.$executeRaw`UPDATE steps SET "updatedAt" = now() - interval '1 minute' WHERE "runId" = ${runId}::uuid`;
+    worker = await start();
+    expect((await settled(runId)).status).toBe('succeeded');
+  });
+
+  it('stops re-running a step whose workers keep dying, leaving it for a person', async () => {
+    const { receipt } = await send('t.flaky', { orderNo: 'D-1', amount: 1 });
+    const runId = receipt.runs[0]?.id ?? '';
+    await settled(runId);
+    // As if four workers in a row had died holding it (maxAttempts is 4): the next take-over is attempt 5.
+    await db.prisma.$executeRaw`UPDATE runs SET status = 'running' WHERE id = ${runId}::uuid`;
+    await db.prisma.$executeRaw`UPDATE steps SET status = 'running', attempt = 4, "leaseUntil" = now() - interval '1 second' WHERE "runId" = ${runId}::uuid`;
+    const before = received.length;
+    const run = await settled(runId);
+    expect(run.status).toBe('needs_attention');
+    expect(JSON.stringify(run.error)).toContain('attempts_exhausted');
+    expect(received.length).toBe(before);
+  });
+
   it('takes over a step whose worker died mid-call as the next attempt with the same key', async () => {
     await worker?.close();
     worker = null;

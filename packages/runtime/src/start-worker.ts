@@ -19,6 +19,8 @@ export interface WorkerOptions {
   sweepIntervalMs: number;
   sweepGraceMs: number;
   leaseMarginMs: number;
+  /** How long close() lets steps in hand finish before aborting their calls. */
+  shutdownGraceMs?: number;
   logger: Logger;
 }
 
@@ -69,8 +71,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     sweepNow,
     async close() {
       clearInterval(timer);
-      // Stop taking jobs and let the ones in hand finish; their results are committed before exit.
-      await worker.close();
+      // Stop taking jobs and give the ones in hand time to finish and commit. Calls still running
+      // after the grace period are aborted; their steps fail as retryable and another worker
+      // retries them (looking before it writes), so nothing is lost and nothing done twice.
+      const closing = worker.close();
+      const graceOver = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), options.shutdownGraceMs ?? 20_000).unref());
+      if ((await Promise.race([closing.then(() => 'closed' as const), graceOver])) === 'timeout') shutdown.abort();
+      await closing;
       shutdown.abort();
       await queue.close();
       workerRedis.disconnect();

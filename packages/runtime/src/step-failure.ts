@@ -16,6 +16,10 @@ export function describeFailure(err: unknown): StepFailure {
     // A mapping that fails now fails the same way on retry: it needs a person, not another try.
     return { kind: 'user', code: err.code, message: `${err.message.en} / ${err.message['zh-CN']}`, retryable: false, detail: { expression: err.expression, path: err.path } };
   }
+  if (isDatabaseError(err)) {
+    // The platform's own database hiccuped (restart, failover, pool exhausted): the try is worth repeating.
+    return { kind: 'internal', code: 'database_unavailable', message: err instanceof Error ? err.message.slice(0, 500) : String(err), retryable: true };
+  }
   const f = toConnectorFailure(err);
   return {
     kind: f.kind,
@@ -25,4 +29,12 @@ export function describeFailure(err: unknown): StepFailure {
     ...(f.retryAfterMs === undefined ? {} : { retryAfterMs: f.retryAfterMs }),
     ...(f.detail === undefined ? {} : { detail: f.detail }),
   };
+}
+
+/** Prisma's connection/timeout errors (P1xxx, P2024 pool timeout, P2028 transaction, P2034 conflict) and driver adapter failures. */
+function isDatabaseError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = 'code' in err && typeof err.code === 'string' ? err.code : '';
+  if (/^P1\d{3}$/.test(code) || code === 'P2024' || code === 'P2028' || code === 'P2034') return true;
+  return err.name === 'DriverAdapterError' || err.name === 'PrismaClientInitializationError' || err.name === 'PrismaClientRustPanicError';
 }

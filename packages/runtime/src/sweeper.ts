@@ -38,7 +38,7 @@ export async function sweep(deps: SweepDeps, options: SweepOptions = {}): Promis
     // A running step whose lease expired is taken over as the next try: same idempotency key, and a
     // higher attempt number, which tells the connector an earlier try may have reached the remote system.
     const job: StepJob = { runId: row.runId, nodeId: row.nodeId, attempt: row.attempt + 1 };
-    await deps.queue.enqueue(job);
+    await deps.queue.requeue(job);
     requeued += 1;
   }
   if (requeued > 0) deps.logger.info({ requeued }, 'sweeper re-queued steps');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, compile, migrateDocument, type CompileError } from '@qiao/flow';
+import { canonicalJson, compile, migrateDocument, type CompileError, type ExecutionPlan, type NodeTypeRegistry } from '@qiao/flow';
 import { nodeTypeRegistry } from '@qiao/connectors';
 import type { Prisma, PrismaClient } from '@qiao/db';
 
@@ -17,8 +17,11 @@ export interface PublishArgs {
 export async function publishFlow(prisma: PrismaClient, args: PublishArgs): Promise<PublishResult> {
   const flow = await prisma.flow.findUnique({ where: { id: args.flowId }, select: { draft: true, status: true } });
   if (!flow || flow.status === 'archived') return { ok: false, notFound: true };
-  const result = compile(flow.draft, nodeTypeRegistry());
+  const registry = nodeTypeRegistry();
+  const result = compile(flow.draft, registry);
   if (!result.ok) return { ok: false, errors: result.errors };
+  const connectionErrors = await checkConnections(prisma, result.plan, registry);
+  if (connectionErrors.length > 0) return { ok: false, errors: connectionErrors };
   // Stored as the current schema version, so old drafts keep loading after a migration.
   const migrated = migrateDocument(flow.draft);
   if (!migrated.ok) return { ok: false, errors: migrated.errors };
@@ -39,4 +42,25 @@ export async function publishFlow(prisma: PrismaClient, args: PublishArgs): Prom
     await args.onPublished?.(tx, { version, planHash });
     return { ok: true as const, version, planHash };
   });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The compiler cannot see the database: here every node's connection must exist and belong to its connector. */
+async function checkConnections(prisma: PrismaClient, plan: ExecutionPlan, registry: NodeTypeRegistry): Promise<CompileError[]> {
+  const wanted = Object.values(plan.nodes).filter((n) => n.connectionId !== undefined);
+  const ids = [...new Set(wanted.map((n) => n.connectionId).filter((id): id is string => id !== undefined && UUID.test(id)))];
+  const rows = ids.length === 0 ? [] : await prisma.connection.findMany({ where: { id: { in: ids } }, select: { id: true, connectorId: true, name: true } });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const errors: CompileError[] = [];
+  for (const node of wanted) {
+    const expected = registry.get(node.type)?.connectorId;
+    const row = node.connectionId === undefined ? undefined : byId.get(node.connectionId);
+    if (!row) {
+      errors.push({ code: 'missing_connection', nodeId: node.id, path: ['connectionId'], message: { en: `Connection ${node.connectionId ?? ''} does not exist.`, 'zh-CN': `连接 ${node.connectionId ?? ''} 不存在。` } });
+    } else if (expected && row.connectorId !== expected) {
+      errors.push({ code: 'missing_connection', nodeId: node.id, path: ['connectionId'], message: { en: `Connection "${row.name}" is a ${row.connectorId} connection; this node needs ${expected}.`, 'zh-CN': `连接“${row.name}”属于 ${row.connectorId}，此节点需要 ${expected} 连接。` } });
+    }
+  }
+  return errors;
 }

@@ -78,6 +78,9 @@ describe('POST /api/events', () => {
     ['no CloudEvent at all', () => post('hello', { 'content-type': 'text/plain' }), 400, 'content-type'],
     ['an unknown API key', () => post(JSON.stringify(order('x6')), { authorization: 'Bearer qiao_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }), 401, ''],
     ['no API key', () => h.app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/cloudevents+json' }, payload: JSON.stringify(order('x7')) }), 401, ''],
+    ['a NUL character in the id', () => post(JSON.stringify({ ...order('n1'), id: 'a\u0000b' })), 400, 'id'],
+    ['a lone surrogate deep in data', () => post(JSON.stringify({ ...order('n2'), data: { ...order('n2').data, customer: { code: 'C1', name: '\ud800' } } })), 400, 'data.customer.name'],
+    ['a year-0 time', () => post(JSON.stringify({ ...order('n3'), time: '0000-01-01T00:00:00Z' })), 400, 'time'],
     ['a body over 1 MB', () => post(JSON.stringify({ ...order('x8'), data: { ...order('x8').data, note: 'x'.repeat(1024 * 1024) } })), 413, ''],
   ];
   for (const [what, send, status, field] of bad) {
@@ -92,6 +95,14 @@ describe('POST /api/events', () => {
       expect(await counts()).toEqual(before);
     });
   }
+
+  it('keeps every digit of an amount sent as a JSON number', async () => {
+    const text = JSON.stringify(order('big-1')).replace('"taxPrice":"113.00"', '"taxPrice":123456789012345.12345678');
+    const res = await post(text);
+    expect(res.statusCode).toBe(202);
+    const stored = await h.db.prisma.event.findFirstOrThrow({ where: { eventId: 'big-1' } });
+    expect(stored.data).toMatchObject({ lines: [{ taxPrice: '123456789012345.12345678' }] });
+  });
 
   it('answers health checks', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/healthz' });

@@ -26,6 +26,10 @@ export async function eventRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
       req.log.warn({ code: err.code, msg: err.message }, 'event rejected');
       return sendProblem(reply, { status: err.statusCode, title: 'Bad Request', detail: err.message });
     }
+    if (isDataException(err)) {
+      req.log.warn({ msg: err.message }, 'event rejected: value the database cannot store');
+      return sendProblem(reply, { status: 400, title: 'Bad Request', detail: 'The event holds a value that cannot be stored (e.g. an impossible date or invalid text); nothing was accepted.' });
+    }
     req.log.error({ err }, 'event gateway failure');
     return sendProblem(reply, { status: 503, title: 'Service Unavailable', detail: 'The event could not be stored; nothing was accepted. Retry later.' });
   });
@@ -57,4 +61,15 @@ async function authenticate(req: FastifyRequest, verifier: ApiKeyVerifier) {
   const [scheme, token] = header.split(' ');
   if (scheme?.toLowerCase() !== 'bearer' || !token) return null;
   return verifier.verify(token.trim());
+}
+
+/** PostgreSQL class 22 (data exception): the input was bad, not the server. */
+function isDataException(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const codes = [
+    (err as { code?: unknown }).code,
+    (err as { meta?: { code?: unknown } }).meta?.code,
+    (err as { cause?: { originalCode?: unknown } }).cause?.originalCode,
+  ];
+  return codes.some((c) => typeof c === 'string' && /^22[0-9A-Z]{3}$/.test(c));
 }

@@ -1,3 +1,4 @@
+import { parseJsonLossless } from '@qiao/connectors';
 import { cloudEventSchema, eventDataSchemas, type CloudEvent } from '@qiao/runtime';
 import type { ProblemField } from '../problem';
 
@@ -70,7 +71,8 @@ function withValidation(candidate: unknown): ParseResult {
 
 function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false; message: string } {
   try {
-    return { ok: true, value: JSON.parse(body.toString('utf8')) as unknown };
+    // Lossless: an amount with more digits than a double holds arrives as a decimal string, not rounded.
+    return { ok: true, value: parseJsonLossless(body.toString('utf8')) };
   } catch (err) {
     return { ok: false, message: err instanceof Error ? err.message : 'malformed JSON' };
   }

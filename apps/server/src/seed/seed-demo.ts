@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Prisma, PrismaClient, Role } from '@qiao/db';
+import { getConnector, publicSummary } from '@qiao/connectors';
 import { hashPassword, type SecretBox } from '@qiao/runtime';
 import { hashKey, issueApiKey } from '../gateway/api-keys';
 import { publishFlow } from '../flows/publish';
@@ -67,7 +68,8 @@ async function seedConnection(prisma: PrismaClient, box: SecretBox, erpSimUrl: s
     lcid: 2052,
     timeoutMs: 15_000,
   };
-  const summary = { serverUrl: credentials.serverUrl, acctId: credentials.acctId, username: credentials.username, authType: credentials.authType } as Prisma.InputJsonValue;
+  const kingdee = getConnector('kingdee');
+  const summary = kingdee ? publicSummary(kingdee, credentials) : {};
   const row = await prisma.connection.upsert({
     where: { name: DEMO_CONNECTION },
     // Re-point at the simulator on every start: its port may have changed.

@@ -55,6 +55,14 @@ describe('login over tRPC', () => {
     expect(res.json<{ error: { message: string; data: { issues: { path: string }[] } } }>().error.data.issues[0]?.path).toBe('username');
   });
 
+  it('refuses further attempts with 429 after five failures for one user', async () => {
+    await h.db.prisma.user.create({ data: { username: 'eve', displayName: 'Eve', roles: ['operator'], passwordHash: await hashPassword('the real one') } });
+    const statuses = [];
+    for (let i = 0; i < 6; i += 1) statuses.push((await login('eve', `guess-${i}`)).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    expect((await login('eve', 'the real one')).statusCode).toBe(429);
+  });
+
   it('refuses a designer an admin procedure with 403', async () => {
     const cookie = cookieOf(await login('ada', 'correct horse'));
     const res = await h.app.inject({ method: 'GET', url: '/trpc/users.list', headers: { cookie } });
@@ -79,6 +87,14 @@ describe('connections keep their secrets', () => {
     const bad = await h.app.inject({ method: 'POST', url: '/trpc/connections.create', headers: { cookie, 'content-type': 'application/json' }, payload: { name: 'bad', connectorId: 'kingdee', credentials: { serverUrl: 'not a url' } } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json<{ error: { message: string } }>().error.message).toMatch(/credentials\.serverUrl/);
+
+    // Moving the connection to another host without re-entering the password is refused: stored secrets never follow a new URL.
+    const moved = await h.app.inject({ method: 'POST', url: '/trpc/connections.update', headers: { cookie, 'content-type': 'application/json' }, payload: { id: row.id, credentials: { serverUrl: 'http://evil.example/k3cloud/' } } });
+    expect(moved.statusCode).toBe(400);
+    expect(moved.json<{ error: { message: string } }>().error.message).toContain('Re-enter password');
+    const renamed = await h.app.inject({ method: 'POST', url: '/trpc/connections.update', headers: { cookie, 'content-type': 'application/json' }, payload: { id: row.id, credentials: { username: 'u2' } } });
+    expect(renamed.statusCode).toBe(200);
+    expect(h.services.box.openJson((await h.db.prisma.connection.findFirstOrThrow({ where: { id: row.id } })).secret)).toMatchObject({ username: 'u2', password: 'TopSecret-123' });
 
     const tested = await h.app.inject({ method: 'POST', url: '/trpc/connections.test', headers: { cookie, 'content-type': 'application/json' }, payload: { id: row.id } });
     expect(tested.json()).toMatchObject({ result: { data: { ok: false } } });

@@ -168,3 +168,14 @@ describe('testConnection', () => {
     expect(error).toMatchObject({ code: 'http_401', retryable: false });
   });
 });
+
+describe('response size', () => {
+  it('passes the node’s maxResponseBytes to the client; a larger answer fails without retry', async () => {
+    reply = (_req, res) => sendJson(res, 200, { data: 'x'.repeat(2000) });
+    const error = await failure(call({ url: 'items', maxResponseBytes: 1024 }));
+    expect(error).toMatchObject({ code: 'response_too_large', retryable: false, system: 'http' });
+    expect(await call({ url: 'items', maxResponseBytes: 4096 })).toMatchObject({ status: 200 });
+    const tooBig = await failure(call({ url: 'items', maxResponseBytes: 200 * 1024 * 1024 }));
+    expect(tooBig).toMatchObject({ code: 'invalid_input', path: ['params', 'maxResponseBytes'] });
+  });
+});

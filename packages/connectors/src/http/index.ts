@@ -10,6 +10,10 @@ export const http = defineConnector({
   description: { en: 'Calls any REST API.', 'zh-CN': '调用任意 REST 接口。' },
   group: 'data',
   auth: httpAuthSchema,
+  // `name` is the header's name (e.g. X-Api-Key); its `value` is the secret.
+  publicFields: ['type', 'baseUrl', 'name', 'username'],
+  endpointFields: ['baseUrl'],
+  secretFields: ['value', 'password', 'token'],
   actions: [request],
   triggers: [],
   async testConnection(ctx) {

@@ -20,6 +20,8 @@ export interface SendOptions {
   successStatuses?: readonly number[] | undefined;
   /** Sent as `Idempotency-Key` on unsafe methods. */
   idempotencyKey?: string | undefined;
+  /** Largest answer accepted; the HTTP client's default (10 MiB) when absent. */
+  maxResponseBytes?: number | undefined;
 }
 
 export interface SendResult {
@@ -54,6 +56,7 @@ export async function send(ctx: HttpConnectionContext, options: SendOptions): Pr
     timeoutMs: options.timeoutMs,
     signal: ctx.signal,
     system: SYSTEM,
+    ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
   });
 
   const ok = options.successStatuses ? options.successStatuses.includes(response.status) : response.status >= 200 && response.status < 300;

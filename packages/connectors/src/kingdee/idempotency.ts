@@ -53,6 +53,25 @@ export async function findBillsByNumber(
   return uniqueBills(rows.map(toBillState));
 }
 
+export interface KeyedBill extends BillState {
+  /** The value of the field that was searched. */
+  key: string;
+}
+
+/**
+ * Bills whose `field` holds one of `values`: FBillNo, or a (unique) custom field that carries an
+ * external number when the numbering rule does not let FBillNo be set by hand.
+ */
+export async function findBillsByField(
+  deps: KingdeeDeps,
+  args: { formId: string; field: string; values: readonly string[] },
+): Promise<KeyedBill[]> {
+  if (args.values.length === 0) return [];
+  const fieldKeys = args.field === 'FBillNo' ? STATE_FIELDS : [...STATE_FIELDS, args.field];
+  const rows = await executeBillQuery(deps.transport, { formId: args.formId, fieldKeys, filter: filterEquals(args.field, args.values) });
+  return uniqueBills(rows.map((row) => ({ ...toBillState(row), key: String(row[args.field] ?? '') })));
+}
+
 export interface PushedTarget extends BillState {
   sourceNumber: string;
 }

@@ -19,6 +19,10 @@ export const kingdee = defineConnector({
   },
   group: 'erp',
   auth: kingdeeAuthSchema,
+  publicFields: ['serverUrl', 'acctId', 'username', 'authType', 'lcid', 'loginBodyForm', 'timeoutMs'],
+  endpointFields: ['serverUrl'],
+  // appId is not secret on its own (it is useless without appSecret), nor shown.
+  secretFields: ['password', 'appSecret'],
   actions: [saveBill, submitBill, auditBill, unAuditBill, viewBill, queryBills, pushBill],
   triggers: [],
   async testConnection(ctx) {

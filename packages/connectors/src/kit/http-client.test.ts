@@ -1,6 +1,7 @@
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from './errors/connector-error';
-import { createHttpClient } from './http-client';
+import { createHttpClient, DEFAULT_MAX_RESPONSE_BYTES } from './http-client';
 import { startTestServer, type TestServer } from './testing';
 
 let server: TestServer;
@@ -69,5 +70,105 @@ describe('requests that cannot be built', () => {
       code: 'invalid_request',
       retryable: false,
     });
+  });
+});
+
+describe('response size limit', () => {
+  let big: TestServer;
+  beforeEach(async () => {
+    big = await startTestServer((req, res) => {
+      const url = new URL(req.url, 'http://x');
+      const bytes = Number(url.searchParams.get('bytes') ?? 0);
+      if (url.pathname === '/endless') {
+        // Streams forever: only the limit can stop it (the timeout is far away).
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        const chunk = Buffer.alloc(64 * 1024, 'x');
+        const pump = () => {
+          while (!res.destroyed && res.write(chunk));
+          if (!res.destroyed) res.once('drain', pump);
+        };
+        pump();
+        return;
+      }
+      if (url.pathname === '/gzip') {
+        // 100 bytes on the wire, `bytes` once decompressed.
+        res.writeHead(200, { 'content-encoding': 'gzip' });
+        res.end(gzipSync(Buffer.alloc(bytes, 'a')));
+        return;
+      }
+      if (url.pathname === '/declared') {
+        // Announces a huge body, then sends a small one: the announcement alone fails it.
+        res.writeHead(200, { 'content-length': String(bytes) });
+        res.end();
+        return;
+      }
+      if (url.pathname === '/utf8') {
+        // "é" (2 bytes) split across two chunks.
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+        res.write(Buffer.from([0xef, 0xbb, 0xbf, 0x61, 0xc3]));
+        setTimeout(() => res.end(Buffer.from([0xa9, 0x62])), 10);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(Buffer.alloc(bytes, 'b'));
+    });
+  });
+  afterEach(async () => {
+    await big.close();
+  });
+
+  it('accepts a body of exactly the limit and fails one byte over, naming the limit', async () => {
+    const ok = await client.request({ method: 'GET', url: `${big.url}/?bytes=1024`, timeoutMs: 2000, maxResponseBytes: 1024 });
+    expect(ok.text).toHaveLength(1024);
+    const error: unknown = await client.request({ method: 'GET', url: `${big.url}/?bytes=1025`, timeoutMs: 2000, maxResponseBytes: 1024, system: 'erp' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect(error).toMatchObject({ system: 'erp', code: 'response_too_large', retryable: false, detail: { status: 200, maxResponseBytes: 1024 } });
+    expect((error as Error).message).toContain('1 KiB (1024 bytes)');
+    expect((error as Error).message).toContain('maxResponseBytes');
+  });
+
+  it('defaults to 10 MiB', async () => {
+    expect(DEFAULT_MAX_RESPONSE_BYTES).toBe(10 * 1024 * 1024);
+    const ok = await client.request({ method: 'GET', url: `${big.url}/?bytes=${DEFAULT_MAX_RESPONSE_BYTES}`, timeoutMs: 5000 });
+    expect(ok.text).toHaveLength(DEFAULT_MAX_RESPONSE_BYTES);
+    await expect(client.request({ method: 'GET', url: `${big.url}/?bytes=${DEFAULT_MAX_RESPONSE_BYTES + 1}`, timeoutMs: 5000 })).rejects.toMatchObject({
+      code: 'response_too_large',
+      message: expect.stringContaining('10 MiB (10485760 bytes)'),
+    });
+  });
+
+  it('stops reading an endless body at the limit instead of waiting for the timeout', async () => {
+    const started = Date.now();
+    await expect(client.request({ method: 'GET', url: `${big.url}/endless`, timeoutMs: 20_000, maxResponseBytes: 1024 * 1024 })).rejects.toMatchObject({
+      code: 'response_too_large',
+      retryable: false,
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('counts decompressed bytes, so a small gzip bomb is caught', async () => {
+    await expect(client.request({ method: 'GET', url: `${big.url}/gzip?bytes=${2 * 1024 * 1024}`, timeoutMs: 5000, maxResponseBytes: 1024 * 1024 })).rejects.toMatchObject({
+      code: 'response_too_large',
+    });
+    const ok = await client.request({ method: 'GET', url: `${big.url}/gzip?bytes=1000`, timeoutMs: 5000, maxResponseBytes: 1024 * 1024 });
+    expect(ok.text).toBe('a'.repeat(1000));
+  });
+
+  it('fails on a Content-Length over the limit before reading, but not for HEAD', async () => {
+    await expect(client.request({ method: 'GET', url: `${big.url}/declared?bytes=5000`, timeoutMs: 2000, maxResponseBytes: 1000 })).rejects.toMatchObject({
+      code: 'response_too_large',
+      detail: { contentLength: 5000 },
+    });
+    const head = await client.request({ method: 'HEAD', url: `${big.url}/?bytes=5000`, timeoutMs: 2000, maxResponseBytes: 1000 });
+    expect(head).toMatchObject({ status: 200, text: '' });
+  });
+
+  it('decodes UTF-8 split across chunks and drops a BOM, like response.text()', async () => {
+    const res = await client.request({ method: 'GET', url: `${big.url}/utf8`, timeoutMs: 2000 });
+    expect(res.text).toBe('aéb');
+  });
+
+  it('refuses a limit that is not a non-negative integer', async () => {
+    await expect(client.request({ method: 'GET', url: `${big.url}/`, timeoutMs: 2000, maxResponseBytes: -1 })).rejects.toMatchObject({ code: 'invalid_request', retryable: false });
   });
 });

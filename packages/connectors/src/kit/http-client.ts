@@ -17,7 +17,15 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Named in errors, e.g. `kingdee`. Defaults to `http`. */
   system?: string;
+  /**
+   * Largest body accepted, in bytes after decompression; default DEFAULT_MAX_RESPONSE_BYTES
+   * (10 MiB). A longer body is not read further and the request fails with the non-retryable
+   * ConnectorError `response_too_large`, so one huge answer cannot exhaust the worker's memory.
+   */
+  maxResponseBytes?: number;
 }
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 export interface HttpResponse {
   status: number;
@@ -46,6 +54,10 @@ export function createHttpClient(): HttpClient {
 async function sendRequest(request: HttpRequest): Promise<HttpResponse> {
   const system = request.system ?? 'http';
   const target = `${request.method.toUpperCase()} ${redact(request.url)}`;
+  const maxBytes = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+    throw invalidRequest({ system, target, reason: `maxResponseBytes must be a non-negative integer, got ${maxBytes}` });
+  }
   const { url, basicAuth } = prepareUrl({ url: request.url, query: request.query, system, target });
   let headers: Headers;
   try {
@@ -66,7 +78,7 @@ async function sendRequest(request: HttpRequest): Promise<HttpResponse> {
   try {
     const response = await fetch(url, { method: request.method.toUpperCase(), headers, body, signal });
     // Reading the body is under the same signal, so a server that stalls mid-body also times out.
-    const text = await response.text();
+    const text = await readBody({ response, maxBytes, system, target });
     const responseHeaders: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       if (name !== 'set-cookie') responseHeaders[name] = value;
@@ -82,6 +94,59 @@ async function sendRequest(request: HttpRequest): Promise<HttpResponse> {
   } catch (error) {
     throw toTransportError({ error, system, target, timeoutMs: request.timeoutMs, callerSignal: request.signal, timedOut: timeout.aborted });
   }
+}
+
+/**
+ * response.text() with a size limit: the body is streamed and decoded chunk by chunk (UTF-8, BOM
+ * dropped, as text() does), and the stream is cancelled as soon as it passes `maxBytes`. A
+ * Content-Length over the limit fails before anything is read.
+ */
+async function readBody(args: { response: Response; maxBytes: number; system: string; target: string }): Promise<string> {
+  const { response, maxBytes } = args;
+  const tooLarge = (contentLength: number | undefined) => responseTooLarge({ ...args, status: response.status, contentLength });
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  // Content-Length counts encoded bytes; only a plain body's length says the decoded one is too big.
+  if (response.body && declared > maxBytes && !response.headers.has('content-encoding')) {
+    await response.body.cancel().catch(() => undefined);
+    throw tooLarge(declared);
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder('utf-8');
+  const parts: string[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(undefined);
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
+}
+
+/** `contentLength` when the announced length was over the limit; undefined when reading passed it. */
+function responseTooLarge(args: { system: string; target: string; maxBytes: number; status: number; contentLength: number | undefined }): ConnectorError {
+  const size = args.contentLength === undefined ? `more than ${formatBytes(args.maxBytes)}` : formatBytes(args.contentLength);
+  return new ConnectorError({
+    system: args.system,
+    code: 'response_too_large',
+    message:
+      `${args.target} answered HTTP ${args.status} with a body of ${size}, over the limit of ${formatBytes(args.maxBytes)} (maxResponseBytes); ` +
+      `ask for less (filter or page the request) or raise the limit`,
+    retryable: false,
+    detail: { status: args.status, maxResponseBytes: args.maxBytes, ...(args.contentLength === undefined ? {} : { contentLength: args.contentLength }) },
+  });
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB (${bytes} bytes)`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB (${bytes} bytes)`;
+  return `${bytes} bytes`;
 }
 
 function parseBody(args: { text: string; status: number; system: string; target: string }): unknown {

@@ -1,21 +1,19 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { builtinConnectors, createActionContext, getConnector, toConnectorFailure } from '@qiao/connectors';
+import { builtinConnectors, createActionContext, endpointFields, getConnector, publicSummary, secretFields, toConnectorFailure, toStorableString, type Connector } from '@qiao/connectors';
 import type { Prisma } from '@qiao/db';
 import { audit } from '../../audit';
 import { detailedError, procedure, router } from '../init';
 import { DESIGN, OPERATE } from '../roles';
 
-// Fields never echoed back, even in the non-secret summary.
-const SECRET_FIELD = /pass|secret|token|key|credential/i;
-
-function summarise(credentials: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(credentials).filter(([k, v]) => !SECRET_FIELD.test(k) && (typeof v !== 'object' || v === null)));
+function connectorOf(connectorId: string): Connector {
+  const connector = getConnector(connectorId);
+  if (!connector) throw new TRPCError({ code: 'BAD_REQUEST', message: `Unknown connector "${connectorId}".` });
+  return connector;
 }
 
 function parseCredentials(connectorId: string, credentials: unknown) {
-  const connector = getConnector(connectorId);
-  if (!connector) throw new TRPCError({ code: 'BAD_REQUEST', message: `Unknown connector "${connectorId}".` });
+  const connector = connectorOf(connectorId);
   const parsed = connector.auth.safeParse(credentials);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: ['credentials', ...i.path].join('.'), message: i.message }));
@@ -36,7 +34,7 @@ export const connectionsRouter = router({
       const exists = await ctx.services.prisma.connection.findUnique({ where: { name: input.name }, select: { id: true } });
       if (exists) throw new TRPCError({ code: 'CONFLICT', message: `A connection named "${input.name}" already exists.` });
       const row = await ctx.services.prisma.connection.create({
-        data: { name: input.name, connectorId: input.connectorId, secret: ctx.services.box.sealJson(credentials), summary: summarise(credentials) as Prisma.InputJsonValue, createdById: ctx.user.id },
+        data: { name: input.name, connectorId: input.connectorId, secret: ctx.services.box.sealJson(credentials), summary: publicSummary(connectorOf(input.connectorId), credentials), createdById: ctx.user.id },
         select: publicSelect,
       });
       await audit(ctx, { action: 'connection.create', targetType: 'connection', targetId: row.id, detail: { name: input.name, connectorId: input.connectorId } });
@@ -49,11 +47,21 @@ export const connectionsRouter = router({
       if (!current) throw new TRPCError({ code: 'NOT_FOUND', message: `Connection ${input.id} does not exist.` });
       let secretData = {};
       if (input.credentials) {
-        // Secret fields left empty keep their stored value, so the form never needs to see them.
+        const connector = connectorOf(current.connectorId);
+        const secrets = new Set(secretFields(connector));
         const stored = ctx.services.box.openJson(current.secret) as Record<string, unknown>;
-        const merged = { ...stored, ...Object.fromEntries(Object.entries(input.credentials).filter(([k, v]) => !(SECRET_FIELD.test(k) && (v === '' || v === undefined)))) };
-        const credentials = parseCredentials(current.connectorId, merged);
-        secretData = { secret: ctx.services.box.sealJson(credentials), summary: summarise(credentials) as Prisma.InputJsonValue };
+        const given = Object.fromEntries(Object.entries(input.credentials).filter(([k, v]) => !(secrets.has(k) && (v === '' || v === undefined))));
+        // Secret fields left empty keep their stored value, so the form never needs to see them —
+        // unless the endpoint changes: stored secrets are never sent to a new host nobody re-entered them for.
+        const moved = endpointFields(connector).filter((f) => f in given && given[f] !== stored[f]);
+        const kept = [...secrets].filter((f) => stored[f] !== undefined && !(f in given));
+        if (moved.length > 0 && kept.length > 0) {
+          throw detailedError('BAD_REQUEST', `Re-enter ${kept.join(', ')} when changing ${moved.join(', ')}. / 修改 ${moved.join('、')} 时请重新输入 ${kept.join('、')}。`, {
+            issues: kept.map((f) => ({ path: `credentials.${f}`, message: 'required when the endpoint changes' })),
+          });
+        }
+        const credentials = parseCredentials(current.connectorId, { ...stored, ...given });
+        secretData = { secret: ctx.services.box.sealJson(credentials), summary: publicSummary(connector, credentials) };
       }
       const row = await ctx.services.prisma.connection.update({ where: { id: input.id }, data: { ...(input.name ? { name: input.name } : {}), ...secretData }, select: publicSelect });
       await audit(ctx, { action: 'connection.update', targetType: 'connection', targetId: input.id, detail: { name: input.name, credentialsChanged: Boolean(input.credentials) } });
@@ -78,7 +86,7 @@ export const connectionsRouter = router({
       return { ok: true, detail: result.detail ?? 'OK', durationMs: Date.now() - started };
     } catch (err) {
       const failure = toConnectorFailure(err);
-      await ctx.services.prisma.connection.update({ where: { id: input.id }, data: { lastError: failure.message.slice(0, 500) } });
+      await ctx.services.prisma.connection.update({ where: { id: input.id }, data: { lastError: toStorableString(failure.message.slice(0, 500)) } });
       return { ok: false, detail: failure.message, code: failure.code, durationMs: Date.now() - started };
     }
   }),

@@ -3,6 +3,9 @@ import { defineAction } from '../../kit/define-connector';
 import type { HttpContext } from '../auth';
 import { send } from '../transport';
 
+/** What one step may hold in memory at most, whatever the node says. */
+const MAX_RESPONSE_BYTES_CAP = 100 * 1024 * 1024;
+
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 export const request = defineAction({
@@ -25,6 +28,8 @@ export const request = defineAction({
     expectJson: z.boolean().default(true),
     /** Statuses that count as success; default any 2xx. */
     successStatuses: z.array(z.int().min(100).max(599)).min(1).optional(),
+    /** Largest answer accepted, in bytes; default 10 MiB. A larger one fails with response_too_large. */
+    maxResponseBytes: z.int().min(1).max(MAX_RESPONSE_BYTES_CAP).optional(),
   }),
   output: z.object({
     status: z.int(),

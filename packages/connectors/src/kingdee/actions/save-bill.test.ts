@@ -125,3 +125,64 @@ describe('saveBill', () => {
     expect(fake.calls.map((c) => c.service.split('.').at(-1))).toEqual(['ValidateUser', 'Save', 'ExecuteBillQuery']);
   });
 });
+
+describe('saveBill when the numbering rule does not allow manual numbers', () => {
+  it('fails without retry, naming the bill Kingdee created and what to change, and does not submit it', async () => {
+    fake.manualBillNo = false;
+    const error = await failure(run(saveBill, contextFor(fake, { idempotencyKey: 'k-auto' }), { ...order, submit: true, audit: true }));
+    expect(error).toBeInstanceOf(ConnectorError);
+    const created = fake.bills[0];
+    expect(fake.bills).toHaveLength(1);
+    expect(created?.number).toBe('XSDD000001');
+    expect(created?.status).toBe('A');
+    expect(error).toMatchObject({
+      system: 'kingdee',
+      code: 'bill_number_replaced',
+      retryable: false,
+      detail: { formId: 'SAL_SaleOrder', sentNumber: derivedBillNo('k-auto'), createdNumber: 'XSDD000001', createdId: String(created?.id) },
+    });
+    const message = (error as Error).message;
+    expect(message).toContain(`XSDD000001 (FID ${created?.id})`);
+    expect(message).toContain(derivedBillNo('k-auto'));
+    expect(message).toMatch(/manual numbers/);
+    expect(message).toMatch(/numberField/);
+    expect(fake.callsTo('Submit')).toHaveLength(0);
+    expect(fake.callsTo('Audit')).toHaveLength(0);
+  });
+
+  it('reports the replaced number for a caller-given billNo too', async () => {
+    fake.manualBillNo = false;
+    const error = await failure(run(saveBill, contextFor(fake), { ...order, billNo: 'PO-1' }));
+    expect(error).toMatchObject({ code: 'bill_number_replaced', retryable: false, detail: { sentNumber: 'PO-1', createdNumber: 'XSDD000001' } });
+  });
+
+  it('with numberField, writes the external number to that field, looks it up there, and lets Kingdee number the bill', async () => {
+    fake.manualBillNo = false;
+    const input = { ...order, numberField: 'F_QIAO_ExtNo', submit: true };
+    const ctx = contextFor(fake, { idempotencyKey: 'k-custom' });
+    const first = await run(saveBill, ctx, input);
+    const external = derivedBillNo('k-custom');
+    expect(first).toMatchObject({ number: 'XSDD000001', status: 'B', created: true });
+    expect(fake.bills[0]?.model).toMatchObject({ F_QIAO_ExtNo: external });
+    expect(fake.bills[0]?.model.FBillNo).toBeUndefined();
+    expect(fake.callsTo('ExecuteBillQuery')[0]?.body).toMatchObject({
+      data: { FilterString: `F_QIAO_ExtNo='${external}'`, FieldKeys: 'FID,FBillNo,FDocumentStatus,F_QIAO_ExtNo' },
+    });
+
+    // A retry (e.g. after a lost answer) finds the bill by the custom field and creates nothing.
+    const retry = await run(saveBill, contextFor(fake, { idempotencyKey: 'k-custom', attempt: 2 }), input);
+    expect(retry).toEqual({ id: String(fake.bills[0]?.id), number: 'XSDD000001', status: 'B', created: false });
+    expect(fake.bills).toHaveLength(1);
+    expect(fake.callsTo('Save')).toHaveLength(1);
+  });
+
+  it('with numberField, takes the caller’s number from billNo or the model field, which must agree', async () => {
+    fake.manualBillNo = false;
+    await run(saveBill, contextFor(fake), { ...order, numberField: 'F_QIAO_ExtNo', model: { ...order.model, F_QIAO_ExtNo: 'EXT-9' } });
+    expect(fake.bills[0]?.model).toMatchObject({ F_QIAO_ExtNo: 'EXT-9' });
+    const error = await failure(run(saveBill, contextFor(fake), { ...order, numberField: 'F_QIAO_ExtNo', billNo: 'EXT-1', model: { ...order.model, F_QIAO_ExtNo: 'EXT-2' } }));
+    expect(error).toMatchObject({ code: 'conflicting_bill_no', path: ['billNo'] });
+    const bad = await failure(run(saveBill, contextFor(fake), { ...order, numberField: 'F.X' }));
+    expect(bad).toMatchObject({ code: 'invalid_input', path: ['params', 'numberField'] });
+  });
+});

@@ -55,6 +55,8 @@ export interface FakeK3Cloud {
   failNext(service: string, fault: Fault, times?: number): void;
   /** IsSuccess is sent as the string "true"/"false" instead of a boolean. */
   stringBooleans: boolean;
+  /** False: the numbering rule does not allow manual numbers, so Save ignores FBillNo and numbers the bill itself. */
+  manualBillNo: boolean;
   callsTo(service: string): FakeCall[];
   close(): Promise<void>;
 }
@@ -73,6 +75,7 @@ export async function startFakeK3Cloud(account: Partial<FakeAccount> = {}): Prom
     bills: [] as FakeBill[],
     logins: 0,
     stringBooleans: false,
+    manualBillNo: true,
   };
 
   const bool = (b: boolean) => (state.stringBooleans ? String(b) : b);
@@ -148,7 +151,8 @@ export async function startFakeK3Cloud(account: Partial<FakeAccount> = {}): Prom
     switch (op) {
       case 'Save': {
         const model = (data.Model ?? {}) as Record<string, unknown>;
-        const number = typeof model.FBillNo === 'string' && model.FBillNo !== '' ? model.FBillNo : `XSDD${String(nextNumber++).padStart(6, '0')}`;
+        const given = state.manualBillNo && typeof model.FBillNo === 'string' && model.FBillNo !== '' ? model.FBillNo : undefined;
+        const number = given ?? `XSDD${String(nextNumber++).padStart(6, '0')}`;
         if (findBill(formId, number)) {
           return envelope({ ok: false, msgCode: 11, errors: [{ FieldName: 'FBillNo', Message: `单据编号“${number}”已经存在，不能重复。` }] });
         }
@@ -278,6 +282,12 @@ export async function startFakeK3Cloud(account: Partial<FakeAccount> = {}): Prom
     },
     set stringBooleans(value: boolean) {
       state.stringBooleans = value;
+    },
+    get manualBillNo() {
+      return state.manualBillNo;
+    },
+    set manualBillNo(value: boolean) {
+      state.manualBillNo = value;
     },
     expireSessions: () => sessions.clear(),
     failNext(service, fault, times = 1) {
