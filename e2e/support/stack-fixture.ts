@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -23,9 +24,10 @@ export async function startTestStack(name: string, options: { workers?: number; 
   const url = new URL(BASE_URL);
   url.pathname = `/${database}`;
   const logDir = path.join(root, 'test-results', 'e2e', id);
+  const dataDir = path.join(root, '.data', 'e2e', id);
   const stack = await startStack({
     root,
-    dataDir: path.join(root, '.data', 'e2e', id),
+    dataDir,
     host: '127.0.0.1',
     port: await freePort(),
     erpSimPort: await freePort(),
@@ -57,6 +59,7 @@ export async function startTestStack(name: string, options: { workers?: number; 
       } finally {
         redis.disconnect();
       }
+      await rm(dataDir, { recursive: true, force: true });
       const admin = new pg.Client({ connectionString: BASE_URL });
       await admin.connect();
       try {
