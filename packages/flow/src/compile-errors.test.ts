@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { at, delayNode, docWith, errorsOf, expectBilingual, only, orderToInvoice } from './compile.fixtures';
+import { compile } from './compile';
+import { at, delayNode, docWith, errorsOf, expectBilingual, only, orderToInvoice, registry } from './compile.fixtures';
 import { expr } from './document';
 import type { CompileError } from './errors';
 
@@ -37,6 +38,19 @@ describe('compile: every error class', () => {
       expect.objectContaining({ code: 'schema', nodeId: 'null', path: ['id'] }),
     ]);
     expect(errors[1]?.message.en).toBe('Field id of node null is a reserved name; choose another node id');
+    errors.forEach(expectBilingual);
+  });
+
+  it('schema: refuses edge ids that reach Object.prototype', () => {
+    const edges = ['__proto__', 'constructor', 'prototype', 'null'].map((id) => ({ id, source: 'a', target: 'b', condition: 'false' }));
+    const errors = errorsOf(docWith([delayNode('a'), delayNode('b')], edges));
+    expect(errors).toEqual([
+      expect.objectContaining({ code: 'schema', edgeId: '__proto__', path: ['id'] }),
+      expect.objectContaining({ code: 'schema', edgeId: 'constructor', path: ['id'] }),
+      expect.objectContaining({ code: 'schema', edgeId: 'prototype', path: ['id'] }),
+    ]);
+    expect(errors[0]?.message.en).toBe('Field id of edge __proto__ is a reserved name; choose another edge id');
+    expect(errors[0]?.message['zh-CN']).toContain('是保留名称，请换一个连线 ID');
     errors.forEach(expectBilingual);
   });
 
@@ -187,15 +201,41 @@ describe('compile: every error class', () => {
     errors.forEach(expectBilingual);
   });
 
-  it('expression_syntax: refuses $eval and regexes that can backtrack exponentially', () => {
-    const doc = docWith([delayNode('a', { ms: expr('$eval("1")'), jitterMs: expr('$match(event.data.s, /(a+)+$/) ? 1 : 0') })]);
+  it('expression_syntax: refuses $eval, and regexes RE2 cannot run, when compiling rather than running', () => {
+    const doc = docWith(
+      [
+        delayNode('a', {
+          ms: expr('$eval("1")'),
+          jitterMs: expr('$match(event.data.s, /(a)\\1/) ? 1 : 0'),
+        }),
+        delayNode('b'),
+      ],
+      [{ id: 'ab', source: 'a', target: 'b', condition: '$contains(event.data.s, /x(?=y)/)' }],
+    );
+    doc.trigger.filter = '$contains(event.data.s, /(?<!x)y/)';
     const errors = only(errorsOf(doc), 'expression_syntax');
-    expect(errors.map((e) => e.path)).toEqual([
-      ['parameters', 'ms'],
-      ['parameters', 'jitterMs'],
+    expect(errors).toEqual([
+      expect.objectContaining({ nodeId: 'a', path: ['parameters', 'ms'] }),
+      expect.objectContaining({ nodeId: 'a', path: ['parameters', 'jitterMs'], position: 28 }),
+      expect.objectContaining({ edgeId: 'ab', path: ['condition'] }),
+      expect.objectContaining({ path: ['trigger', 'filter'] }),
     ]);
     expect(errors[0]?.message.en).toContain('$eval');
-    expect(errors[1]?.message['zh-CN']).toContain('正则表达式');
+    expect(errors[1]?.message.en).toBe(
+      'The expression in parameter jitterMs of node a has an error at position 28: Backreferences (\\1, \\k<name>) are not supported in regular expressions. ' +
+        'Qiao runs regular expressions with RE2, an engine whose matching time grows only linearly with the text, so that no pattern can hang a flow; it has no backtracking',
+    );
+    expect(errors[1]?.message['zh-CN']).toContain('正则表达式不支持反向引用');
+    expect(errors[2]?.message.en).toContain('Lookahead ((?=…), (?!…)) is not supported');
+    expect(errors[2]?.message['zh-CN']).toContain('先行断言');
+    expect(errors[3]?.message.en).toContain('Lookbehind ((?<=…), (?<!…)) is not supported');
+    expect(errors[3]?.message['zh-CN']).toContain('后行断言');
+    errors.forEach(expectBilingual);
+  });
+
+  it('expression_syntax: accepts the regexes that used to be refused for nested repetition', () => {
+    const doc = docWith([delayNode('a', { ms: expr('$match(event.data.s, /(a+)+$/) ? 1 : 0') })]);
+    expect(compile(doc, registry)).toMatchObject({ ok: true });
   });
 
   it('unknown_reference: steps.X where X is no node, and steps in the trigger filter', () => {

@@ -19,7 +19,18 @@ export const nodeIdSchema = z
   .refine((id) => !RESERVED_NODE_IDS.has(id), { params: { qiao: 'reserved_node_id' } });
 export type NodeId = z.infer<typeof nodeIdSchema>;
 
-export const edgeIdSchema = z.string().min(1).max(200);
+/**
+ * Edge ids are free text, but consumers index objects by them too (the runtime records each edge's
+ * outcome as `{ [edgeId]: boolean }`, where `out['__proto__'] = false` is silently dropped), so the
+ * names that reach Object.prototype are refused here as they are for nodes.
+ */
+export const RESERVED_EDGE_IDS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+export const edgeIdSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((id) => !RESERVED_EDGE_IDS.has(id), { params: { qiao: 'reserved_edge_id' } });
 export type EdgeId = z.infer<typeof edgeIdSchema>;
 
 export function isValidNodeId(value: string): boolean {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { LocalizedText } from './registry';
 import type { Path } from './errors';
 import { NODE_ID_PATTERN } from './ids';
+import { MAX_REGEX_REPEAT, type RegexProblem } from './expression/regex-engine';
 
 /** Every sentence here exists in both languages; zh-CN first-class, not a translation afterthought. */
 type Text = LocalizedText;
@@ -156,6 +157,9 @@ export function describeIssue(issue: z.core.$ZodIssue, subject: Subject): Text {
       if (issue.params?.['qiao'] === 'reserved_node_id') {
         return { en: `${s.en} is a reserved name; choose another node id`, 'zh-CN': `${s['zh-CN']} 是保留名称，请换一个节点 ID` };
       }
+      if (issue.params?.['qiao'] === 'reserved_edge_id') {
+        return { en: `${s.en} is a reserved name; choose another edge id`, 'zh-CN': `${s['zh-CN']} 是保留名称，请换一个连线 ID` };
+      }
       if (issue.params?.['qiao'] === 'max_delay_below_initial') {
         return { en: `${s.en} must not be less than initialDelayMs`, 'zh-CN': `${s['zh-CN']} 不能小于 initialDelayMs` };
       }
@@ -305,9 +309,42 @@ export const messages = {
     en: `A condition must evaluate to true or false, but this one gave ${typeEn(got)}; wrap it in $boolean(...) or $exists(...) if truthiness is meant`,
     'zh-CN': `条件表达式的结果必须是 true 或 false，而此表达式得到的是${typeZh(got)}；如需按真值判断，请使用 $boolean(...) 或 $exists(...)`,
   }),
-  unsafeRegex: (): Text => ({
-    en: 'This regular expression repeats a group that itself repeats (like (a+)+), which can take exponential time; rewrite it without nested repetition',
-    'zh-CN': '该正则表达式对本身含有重复的分组再次重复（如 (a+)+），可能耗费指数级时间；请改写为不含嵌套重复的形式',
+  unsupportedRegex: (problem: RegexProblem): Text => {
+    const why = {
+      en: 'Qiao runs regular expressions with RE2, an engine whose matching time grows only linearly with the text, so that no pattern can hang a flow; it has no backtracking',
+      'zh-CN': 'Qiao 使用 RE2 引擎执行正则表达式，匹配时间只随文本长度线性增长，任何正则都不会卡住流程；该引擎不支持回溯',
+    };
+    switch (problem.kind) {
+      case 'backreference':
+        return {
+          en: `Backreferences (\\1, \\k<name>) are not supported in regular expressions. ${why.en}`,
+          'zh-CN': `正则表达式不支持反向引用（\\1、\\k<name>）。${why['zh-CN']}`,
+        };
+      case 'lookahead':
+        return {
+          en: `Lookahead ((?=…), (?!…)) is not supported in regular expressions. ${why.en}`,
+          'zh-CN': `正则表达式不支持先行断言（(?=…)、(?!…)）。${why['zh-CN']}`,
+        };
+      case 'lookbehind':
+        return {
+          en: `Lookbehind ((?<=…), (?<!…)) is not supported in regular expressions. ${why.en}`,
+          'zh-CN': `正则表达式不支持后行断言（(?<=…)、(?<!…)）。${why['zh-CN']}`,
+        };
+      case 'repeat_count':
+        return {
+          en: `Repetition counts in a regular expression may not exceed ${MAX_REGEX_REPEAT}, and nested counts multiply: (a{100}){100} is too many`,
+          'zh-CN': `正则表达式中的重复次数不能超过 ${MAX_REGEX_REPEAT}，且嵌套的重复次数会相乘：例如 (a{100}){100} 就超出了限制`,
+        };
+      case 'invalid':
+        return {
+          en: `This regular expression is not supported by Qiao's regex engine (RE2): ${problem.detail}`,
+          'zh-CN': `Qiao 的正则引擎（RE2）不支持该正则表达式：${problem.detail}`,
+        };
+    }
+  },
+  regexTooCostly: (ms: number): Text => ({
+    en: `A regular expression was too complex for the length of the text it searched to be sure to finish within ${ms} ms, so it was not run; simplify the pattern or search a shorter text`,
+    'zh-CN': `正则表达式相对于所搜索文本的长度过于复杂，无法保证在 ${ms} 毫秒内完成，因此未执行；请简化正则表达式或缩短要搜索的文本`,
   }),
   evalNotAllowed: (): Text => ({
     en: 'The $eval function is not available in Qiao expressions, so that every reference can be checked before the flow runs',

@@ -1,3 +1,5 @@
+import type { RegexProblem } from './regex-engine';
+
 /**
  * A narrow, typed view of JSONata's AST (its own typings use `any`). Only the fields the reference
  * walker and the safety checks read are described; everything else is left unknown.
@@ -64,19 +66,28 @@ export function forEachNode(root: unknown, visit: (node: AstNode) => void): void
   }
 }
 
-export interface UnsafeConstruct {
-  kind: 'eval' | 'regex';
-  position: number;
+export type UnsafeConstruct = { kind: 'eval'; position: number } | { kind: 'regex'; position: number; problem: RegexProblem };
+
+export interface AstInspection {
+  /** The first construct refused before evaluation; see parse.ts for why. */
+  unsafe: UnsafeConstruct | undefined;
+  /** Whether the expression has a regex literal (the only way JSONata makes a regex). */
+  hasRegex: boolean;
 }
 
-/** Constructs refused before evaluation; see parse.ts for why. */
-export function findUnsafeConstruct(root: unknown, isUnsafeRegex: (source: string) => boolean): UnsafeConstruct | undefined {
-  let found: UnsafeConstruct | undefined;
+/** One walk for what parse.ts needs to know before accepting an expression. */
+export function inspectAst(root: unknown, checkRegex: (re: RegExp) => RegexProblem | undefined): AstInspection {
+  let unsafe: UnsafeConstruct | undefined;
+  let hasRegex = false;
   forEachNode(root, (node) => {
-    if (found) return;
     const position = node.position ?? 0;
-    if (node.type === 'variable' && node.value === 'eval') found = { kind: 'eval', position };
-    else if (node.type === 'regex' && node.value instanceof RegExp && isUnsafeRegex(node.value.source)) found = { kind: 'regex', position };
+    if (node.type === 'regex' && node.value instanceof RegExp) {
+      hasRegex = true;
+      const problem = unsafe ? undefined : checkRegex(node.value);
+      if (problem) unsafe = { kind: 'regex', position, problem };
+    } else if (!unsafe && node.type === 'variable' && node.value === 'eval') {
+      unsafe = { kind: 'eval', position };
+    }
   });
-  return found;
+  return { unsafe, hasRegex };
 }

@@ -207,3 +207,97 @@ describe('limits', () => {
     expect(fast).toEqual({ status: 'fulfilled', value: 'done' });
   });
 });
+
+describe('regular expressions', () => {
+  const text = (s: string): ExpressionContext => ({ event: { data: { s } } });
+
+  it('supports what JSONata users write: $match with groups and index, $replace with $1, $split, $contains, flags', async () => {
+    const order = text('SO-1001 x SO-2002');
+    expect(await evaluateExpression('$match(event.data.s, /SO-(\\d)(\\d+)/)', order)).toEqual([
+      { match: 'SO-1001', index: 0, groups: ['1', '001'] },
+      { match: 'SO-2002', index: 10, groups: ['2', '002'] },
+    ]);
+    expect(await evaluateExpression('$match(event.data.s, /SO-(\\d+)/, 1).groups[0]', order)).toBe('1001');
+    expect(await evaluateExpression('$replace(event.data.s, /SO-(\\d+)/, "XSDD-$1")', order)).toBe('XSDD-1001 x XSDD-2002');
+    expect(await evaluateExpression('$replace(event.data.s, /so-(\\d+)/i, "[$0]", 1)', order)).toBe('[SO-1001] x SO-2002');
+    expect(await evaluateExpression('$replace(event.data.s, /\\d+/, function($m) { $string($number($m.match) + 1) })', order)).toBe('SO-1002 x SO-2003');
+    expect(await evaluateExpression('$split(event.data.s, /\\s*x\\s*/)', order)).toEqual(['SO-1001', 'SO-2002']);
+    expect(await evaluateCondition('$contains(event.data.s, /^SO-\\d+/)', order)).toBe(true);
+    expect(await evaluateCondition('$contains(event.data.s, /^so-/)', order)).toBe(false);
+    expect(await evaluateCondition('$contains(event.data.s, /^so-/i)', order)).toBe(true);
+    const lines = text('a: 1\nb: 2\nc: 3');
+    expect(await evaluateExpression('$match(event.data.s, /^(\\w): (\\d)$/m).groups[1]', lines)).toEqual(['1', '2', '3']);
+    expect(await evaluateExpression('$match(event.data.s, /^(\\w): (\\d)$/)', lines)).toBeUndefined();
+    // Chinese text, full-width spaces (JavaScript's \s) and UTF-16 positions.
+    const zh = text('订单\u3000编号：SO-1');
+    expect(await evaluateExpression('$split(event.data.s, /\\s+/)', zh)).toEqual(['订单', '编号：SO-1']);
+    expect(await evaluateExpression('$match(event.data.s, /[\\u4e00-\\u9fa5]+/).index', zh)).toEqual([0, 3]);
+    // JSONata still refuses a pattern that matches the empty string where it would loop.
+    expect((await failure(evaluateExpression('$match("abc", /x*/)', context))).jsonataCode).toBe('D1004');
+  });
+
+  it('runs classic catastrophic patterns in linear time, with correct results', async () => {
+    const started = performance.now();
+    const forty = 'a'.repeat(40);
+    expect(await evaluateExpression('$match(event.data.s, /^(a|aa)+$/)', text(`${forty}b`))).toBeUndefined();
+    expect(await evaluateExpression('$match(event.data.s, /^(a|aa)+$/).match', text(forty))).toBe(forty);
+    expect(await evaluateExpression('$match(event.data.s, /(a+)+$/)', text(`${forty}b`))).toBeUndefined();
+    expect(await evaluateExpression('$match(event.data.s, /(a+)+$/).index', text(`${forty}`))).toBe(0);
+    expect(await evaluateExpression('$match(event.data.s, /(x+x+)+y/)', text('x'.repeat(40)))).toBeUndefined();
+    expect(await evaluateExpression('$match(event.data.s, /(x+x+)+y/).match', text(`${'x'.repeat(40)}y`))).toBe(`${'x'.repeat(40)}y`);
+    expect(await evaluateCondition('$contains(event.data.s, /^(a|aa)+$/)', text(`${'a'.repeat(100_000)}b`))).toBe(false);
+    // With a backtracking engine the first takes about 10 s, growing 1.6-fold with every added character.
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('lets timers run while many regex searches are evaluated', async () => {
+    const events: string[] = [];
+    const timer = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        events.push('timer');
+        resolve();
+      }, 5),
+    );
+    const s = `${'a'.repeat(100_000)}b`;
+    const out = await evaluateExpression('[1..2000].$count($match(event.data.s, /^(a|aa)+$/))', text(s), { timeoutMs: 10_000 });
+    events.push('evaluated');
+    await timer;
+    expect(out).toEqual(Array.from({ length: 2000 }, () => 0));
+    expect(events).toEqual(['timer', 'evaluated']);
+  });
+
+  it('stops a long run of matches by time, per evaluation', async () => {
+    // Every search for `a[^z]*z` scans to the end of the text: quadratic in total, however linear each search.
+    const quadratic = '$count($match(event.data.s, /a[^z]*z|a/))';
+    const started = performance.now();
+    const [slow, fast] = await Promise.allSettled([
+      evaluateExpression(quadratic, text('a'.repeat(200_000)), { timeoutMs: 100 }),
+      evaluateExpression(quadratic, text('a'.repeat(100)), { timeoutMs: 5000 }),
+    ]);
+    expect(slow.status === 'rejected' && slow.reason instanceof ExpressionError && slow.reason.code).toBe('expression_timeout');
+    expect(fast).toEqual({ status: 'fulfilled', value: 100 });
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('refuses a search whose worst case would not fit the time limit', async () => {
+    // About 800 RE2 instructions, which the NFA may all have to step for every character.
+    const heavy = '$contains(event.data.s, /(?:[a-h]*[i-q]*){200}$/)';
+    const long = text('abcijk'.repeat(200));
+    const started = performance.now();
+    const err = await failure(evaluateCondition(heavy, long, { timeoutMs: 10 }));
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(err.code).toBe('expression_timeout');
+    expect(err.message.en).toContain('too complex for the length of the text');
+    expect(err.message['zh-CN']).toContain('过于复杂');
+    // The default limit admits it, as does the limit above for a shorter text.
+    expect(await evaluateCondition(heavy, long)).toBe(true);
+    expect(await evaluateCondition(heavy, text('abcijk'), { timeoutMs: 10 })).toBe(true);
+  });
+
+  it('reports regexes RE2 cannot run as invalid expressions, not as run-time failures', async () => {
+    const err = await failure(evaluateExpression('$match(event.data.s, /(a)\\1/)', text('aa')));
+    expect(err).toMatchObject({ code: 'expression_error', jsonataCode: 'QIAO_UNSUPPORTED_REGEX', position: 28 });
+    expect(err.message.en).toContain('Backreferences');
+    expect(err.message['zh-CN']).toContain('反向引用');
+  });
+});

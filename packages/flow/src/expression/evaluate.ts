@@ -1,8 +1,8 @@
 import { ExpressionError } from '../errors';
 import { jsonByteLength, toPlainJson } from '../json';
 import { messages, typeOfValue } from '../messages';
-import { GUARD_BINDING, GuardState, maxItemsFor, resolveLimits, type EvaluateOptions } from './guard';
-import { getCompiled, type FailedExpression } from './parse';
+import { GUARD_BINDING, GuardState, maxItemsFor, regexGuard, resolveLimits, type EvaluateOptions } from './guard';
+import { evaluateCompiled, getCompiled, type FailedExpression } from './parse';
 import { syntaxDetail } from './syntax-messages';
 
 /**
@@ -65,7 +65,7 @@ export async function evaluateExpression(source: string, context: ExpressionCont
   const steps = context.steps ?? {};
   let raw: unknown;
   try {
-    raw = await entry.expression.evaluate({ event: context.event, steps }, { event: context.event, steps, [GUARD_BINDING]: state });
+    raw = await evaluateCompiled(entry, { event: context.event, steps }, { event: context.event, steps, [GUARD_BINDING]: state }, regexGuard(state));
   } catch (err) {
     throw state.failure ?? toExpressionError(err, { source, state });
   }

@@ -1,5 +1,6 @@
 import { ExpressionError } from '../errors';
 import { messages } from '../messages';
+import type { RegexGuard } from './regex-engine';
 
 export interface ExpressionLimits {
   /** Evaluation time budget, excluding time spent yielding to the event loop. Default 1000. */
@@ -161,6 +162,26 @@ export function onEntry(node: unknown, _input: unknown, environment: unknown): P
   if (state.elapsed(at) > state.limits.timeoutMs) failWith(state, { code: 'expression_timeout', node });
   if (at - state.lastYield >= YIELD_INTERVAL_MS) return state.pause();
   return undefined;
+}
+
+/** Regex work units (see searchCost) one search may cost per millisecond of the time limit. */
+export const REGEX_UNITS_PER_MS = 50_000;
+
+/**
+ * For the regex engine, before every search. `$match`, `$replace` and `$split` search again after
+ * every match inside a single function call that no hook sees, so the time limit (and a failure
+ * already recorded) is checked here too. One search cannot be interrupted: RE2 makes it linear in
+ * the text, and a search whose worst case would not fit the whole time limit is refused up front.
+ */
+export function regexGuard(state: GuardState): RegexGuard {
+  return ({ cost }) => {
+    if (state.failure) throw new GuardTrip();
+    const { timeoutMs } = state.limits;
+    if (cost > timeoutMs * REGEX_UNITS_PER_MS) {
+      trip(state, new ExpressionError({ code: 'expression_timeout', message: messages.regexTooCostly(timeoutMs), expression: state.source }));
+    }
+    if (state.elapsed(state.now()) > timeoutMs) failWith(state, { code: 'expression_timeout', node: undefined });
+  };
 }
 
 /**

@@ -1,18 +1,22 @@
 import jsonata from 'jsonata';
-import { findUnsafeConstruct } from './ast';
+import { messages } from '../messages';
+import { inspectAst } from './ast';
 import { DEFAULT_LIMITS, maxItemsFor, onEntry, onExit, resolveLimits, safePad } from './guard';
-import { hasNestedQuantifier } from './regex-safety';
+import { checkRegex, LinearRegExp, type RegexGuard, type RegexProblem } from './regex-engine';
 
 export type ParseResult = { ok: true } | { ok: false; message: string; position: number; code: string };
 
 /** Codes for constructs Qiao refuses although JSONata would parse them. */
 export const QIAO_EVAL_CODE = 'QIAO_EVAL';
-export const QIAO_UNSAFE_REGEX_CODE = 'QIAO_UNSAFE_REGEX';
+export const QIAO_UNSUPPORTED_REGEX_CODE = 'QIAO_UNSUPPORTED_REGEX';
 
 export interface CompiledExpression {
   ok: true;
   expression: jsonata.Expression;
   ast: unknown;
+  /** The options object JSONata keeps a reference to; see evaluateCompiled. */
+  options: jsonata.JsonataOptions;
+  hasRegex: boolean;
 }
 export interface FailedExpression {
   ok: false;
@@ -21,6 +25,8 @@ export interface FailedExpression {
   code: string;
   token?: string;
   value?: string;
+  /** Set with QIAO_UNSUPPORTED_REGEX_CODE. */
+  regex?: RegexProblem;
 }
 export type CacheEntry = CompiledExpression | FailedExpression;
 
@@ -57,27 +63,51 @@ function failureFrom(err: unknown): FailedExpression {
   };
 }
 
+// JSONata constructs its `RegexEngine` with `new`; LinearRegExp provides what it uses of RegExp.
+const DEFAULT_REGEX_ENGINE = LinearRegExp as unknown as RegExpConstructor;
+
 function build(source: string, sequenceLimit: number): CacheEntry {
+  // `sequence` makes JSONata refuse ranges and sequences longer than any value we could return.
+  const options: jsonata.JsonataOptions = { sequence: sequenceLimit, RegexEngine: DEFAULT_REGEX_ENGINE };
   let expression: jsonata.Expression;
   try {
-    // `sequence` makes JSONata refuse ranges and sequences longer than any value we could return.
-    expression = jsonata(source, { sequence: sequenceLimit });
+    expression = jsonata(source, options);
   } catch (err) {
     return failureFrom(err);
   }
   const ast = expression.ast();
-  const unsafe = findUnsafeConstruct(ast, hasNestedQuantifier);
+  const { unsafe, hasRegex } = inspectAst(ast, checkRegex);
   if (unsafe?.kind === 'eval') {
     // $eval would run code the compiler never saw, defeating the upstream-reference check.
     return { ok: false, code: QIAO_EVAL_CODE, position: unsafe.position, message: '$eval is not available in Qiao expressions' };
   }
   if (unsafe?.kind === 'regex') {
-    return { ok: false, code: QIAO_UNSAFE_REGEX_CODE, position: unsafe.position, message: 'Regular expression with nested repetition may take exponential time' };
+    // Refused here rather than failing when the flow runs: RE2 cannot express the construct.
+    return { ok: false, code: QIAO_UNSUPPORTED_REGEX_CODE, position: unsafe.position, message: messages.unsupportedRegex(unsafe.problem).en, regex: unsafe.problem };
   }
   expression.assign(ENTRY_HOOK, onEntry);
   expression.assign(EXIT_HOOK, onExit);
   expression.registerFunction('pad', safePad, '<s-ns?:s>');
-  return { ok: true, expression, ast };
+  return { ok: true, expression, ast, options, hasRegex };
+}
+
+/**
+ * Evaluates a compiled expression whose regexes consult `guard` before every search. JSONata reads
+ * `options.RegexEngine` synchronously when `evaluate` is called (before its first `await`), so
+ * swapping it for the duration of the call gives this evaluation, and only this one, its own engine
+ * even though the compiled expression and its options are shared through the cache.
+ */
+export function evaluateCompiled(entry: CompiledExpression, input: unknown, bindings: Record<string, unknown>, guard: RegexGuard): Promise<unknown> {
+  if (!entry.hasRegex) return entry.expression.evaluate(input, bindings);
+  const engine = function QiaoRegExp(pattern: RegExp): LinearRegExp {
+    return new LinearRegExp(pattern, guard);
+  };
+  entry.options.RegexEngine = engine as unknown as RegExpConstructor;
+  try {
+    return entry.expression.evaluate(input, bindings);
+  } finally {
+    entry.options.RegexEngine = DEFAULT_REGEX_ENGINE;
+  }
 }
 
 /** The parsed expression for `source`, from the cache when possible. */

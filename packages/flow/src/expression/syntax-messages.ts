@@ -1,6 +1,6 @@
 import type { LocalizedText } from '../registry';
 import { messages } from '../messages';
-import { QIAO_EVAL_CODE, QIAO_UNSAFE_REGEX_CODE, type FailedExpression } from './parse';
+import { QIAO_EVAL_CODE, QIAO_UNSUPPORTED_REGEX_CODE, type FailedExpression } from './parse';
 
 type Template = (o: { token: string; value: string }) => string;
 
@@ -26,9 +26,9 @@ const ZH: Record<string, Template> = {
 };
 
 /** Bilingual text for why an expression could not be parsed (or was refused). */
-export function syntaxDetail(entry: Pick<FailedExpression, 'code' | 'message' | 'token' | 'value'>): LocalizedText {
+export function syntaxDetail(entry: Pick<FailedExpression, 'code' | 'message' | 'token' | 'value' | 'regex'>): LocalizedText {
   if (entry.code === QIAO_EVAL_CODE) return messages.evalNotAllowed();
-  if (entry.code === QIAO_UNSAFE_REGEX_CODE) return messages.unsafeRegex();
+  if (entry.code === QIAO_UNSUPPORTED_REGEX_CODE && entry.regex) return messages.unsupportedRegex(entry.regex);
   const template = ZH[entry.code];
   const zh = template ? template({ token: JSON.stringify(entry.token ?? ''), value: JSON.stringify(entry.value ?? '') }) : `表达式语法错误：${entry.message}`;
   return { en: entry.message, 'zh-CN': zh };
