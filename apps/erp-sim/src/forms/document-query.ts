@@ -26,8 +26,37 @@ function refKeys(
   ];
 }
 
-const SRC_LINK = `(SELECT %s FROM k3sim.bill_link l JOIN k3sim.bill sb ON sb.id = l.source_bill_id
+// FSrcBill* read the entry's first link (whose source bill still exists): one correlated subquery per row.
+const srcLink = (column: string): string => `(SELECT ${column} FROM k3sim.bill_link l JOIN k3sim.bill sb ON sb.id = l.source_bill_id
   WHERE l.target_entry_id = e.id ORDER BY l.id LIMIT 1)`;
+
+// A filter on them must not run that subquery for every entry of the form. The lookups below find the
+// candidate entries through a bill_link index, and the exact subquery then checks only those. A lookup
+// holds wherever the exact test does (see QueryField.lookup). bill_link.source_bill_no is the source's
+// current number; a deleted source's links may match it but fail the exact test.
+// `= ANY(ARRAY(…))` and not `IN (…)`: the array is an InitPlan computed once, and the entries are then read by
+// primary key whatever the statistics say. With `IN`, a join plan made before bill_link was analysed (e.g.
+// right after the source_bill_no migration) could scan bill_link once per entry of the form.
+const linkedEntries = (where: string): string => `e.id = ANY (ARRAY(SELECT l.target_entry_id FROM k3sim.bill_link l WHERE ${where}))`;
+
+/** FSrcBillNo: the source bill number of the entry's first link. Also K3's FSOURCEBILLNO on some forms. */
+export const SRC_BILL_NO: QueryField = {
+  ...e(srcLink('sb.bill_no'), 'text'),
+  lookup: (values) => linkedEntries(`l.source_bill_no IN (${values})`),
+};
+
+const SRC_BILL_ID: QueryField = {
+  ...e(srcLink('l.source_bill_id'), 'int'),
+  lookup: (values) => linkedEntries(`l.source_bill_id IN (${values})`),
+};
+
+const SRC_ENTRY_ID: QueryField = {
+  ...e(srcLink('l.source_entry_id'), 'int'),
+  lookup: (values) => linkedEntries(`l.source_entry_id IN (${values})`),
+};
+
+// No lookup: every entry of a target form comes from the same source form, so no index would narrow it.
+const SRC_BILL_TYPE = e(srcLink('l.source_form'), 'text');
 
 /** The query surface shared by every document form, derived from its field names. */
 export function documentQueryDef(form: DocumentFormDef): QueryFormDef {
@@ -58,11 +87,11 @@ export function documentQueryDef(form: DocumentFormDef): QueryFormDef {
     ['fallamount', e('e.all_amount', 'number')],
     ['famount', e('e.amount', 'number')],
     ['ftaxamount', e('e.tax_amount', 'number')],
-    ['fsrcbillno', e(SRC_LINK.replace('%s', 'sb.bill_no'), 'text')],
-    ['fsrcbilltype', e(SRC_LINK.replace('%s', 'l.source_form'), 'text')],
-    ['fsrcbilltypeid', e(SRC_LINK.replace('%s', 'l.source_form'), 'text')],
-    ['fsrcbillid', e(SRC_LINK.replace('%s', 'l.source_bill_id'), 'int')],
-    ['fsrcentryid', e(SRC_LINK.replace('%s', 'l.source_entry_id'), 'int')],
+    ['fsrcbillno', SRC_BILL_NO],
+    ['fsrcbilltype', SRC_BILL_TYPE],
+    ['fsrcbilltypeid', SRC_BILL_TYPE],
+    ['fsrcbillid', SRC_BILL_ID],
+    ['fsrcentryid', SRC_ENTRY_ID],
   ];
   if (form.entry.deliveryDate) fields.push([form.entry.deliveryDate.toLowerCase(), e('e.delivery_date', 'date')]);
   if (form.entry.stock) fields.push(...refKeys(form.entry.stock.key.toLowerCase(), 'stock', 'e.stock', 'entry'));

@@ -1,4 +1,4 @@
-import { queryField } from './document-query';
+import { SRC_BILL_NO, queryField } from './document-query';
 import type { DocumentFormDef } from './types';
 
 /** 应收单. */
@@ -29,10 +29,6 @@ export const RECEIVABLE: DocumentFormDef = {
     FALLAMOUNTFOR: queryField.header('b.all_amount', 'number'),
     FALLAMOUNTFOR_D: queryField.entry('e.all_amount', 'number'),
     FNOTAXAMOUNTFOR_D: queryField.entry('e.amount', 'number'),
-    FSOURCEBILLNO: queryField.entry(
-      `(SELECT sb.bill_no FROM k3sim.bill_link l JOIN k3sim.bill sb ON sb.id = l.source_bill_id
-        WHERE l.target_entry_id = e.id ORDER BY l.id LIMIT 1)`,
-      'text',
-    ),
+    FSOURCEBILLNO: SRC_BILL_NO,
   },
 };

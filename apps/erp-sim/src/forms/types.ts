@@ -7,6 +7,15 @@ export interface QueryField {
   sql: string;
   level: 'header' | 'entry';
   type: FieldType;
+  /**
+   * For a field whose `sql` no index can serve (a correlated subquery). Builds an index-driven predicate that
+   * holds for every row where `sql IN (values)` holds, i.e. it selects a superset of those rows. `values` is
+   * a comma-separated list of SQL parameters.
+   *
+   * `field = v` and `field IN (…)` filters are compiled as `lookup(values) AND <the exact test>`. PostgreSQL
+   * then starts from the index, and the exact test checks only the few candidates, so the answers do not change.
+   */
+  lookup?: (values: string) => string;
 }
 
 export interface QueryFormDef {

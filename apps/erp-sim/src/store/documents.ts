@@ -151,6 +151,13 @@ export async function updateBill(client: PoolClient, billId: string, doc: Normal
       doc.totals.taxAmount.toString(),
     ],
   );
+  if (doc.billNo !== null) {
+    // A renamed bill: links from it carry its number (bill_link.source_bill_no, for FSrcBillNo filters).
+    await client.query(
+      'UPDATE k3sim.bill_link SET source_bill_no = $2 WHERE source_bill_id = $1 AND source_bill_no IS DISTINCT FROM $2',
+      [billId, doc.billNo],
+    );
+  }
   const kept = doc.entries.filter((e) => e.id !== null);
   await client.query('DELETE FROM k3sim.bill_entry WHERE bill_id = $1 AND NOT (id = ANY($2::bigint[]))', [
     billId,
@@ -181,20 +188,27 @@ export async function updateBill(client: PoolClient, billId: string, doc: Normal
   return result.rows.map((r) => String(r.id));
 }
 
+/** Adds link rows in the given order (the first link of an entry is its FSrcBillNo). Runs inside a transaction. */
 export async function insertLinks(
-  db: Queryable,
+  client: PoolClient,
   targetForm: string,
   targetBillId: string,
   links: readonly (LinkRef & { targetEntryId: string })[],
 ): Promise<void> {
   if (links.length === 0) return;
+  // Share-lock the source bills, in id order, so that a rename (updateBill, which locks the bill FOR UPDATE)
+  // cannot commit between reading the number below and committing the link: source_bill_no stays current.
+  await client.query('SELECT 1 FROM k3sim.bill WHERE id = ANY($1::bigint[]) ORDER BY id FOR SHARE', [links.map((l) => l.sourceBillId)]);
   // Joining the source entry drops references to bills/entries that do not exist.
-  await db.query(
-    `INSERT INTO k3sim.bill_link (rule_id, target_form, target_bill_id, target_entry_id, source_form, source_bill_id, source_entry_id)
-     SELECT x.rule_id, $1, $2, x.target_entry_id, x.source_form, x.source_bill_id, x.source_entry_id
-     FROM unnest($3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[])
-       AS x(rule_id, target_entry_id, source_form, source_bill_id, source_entry_id)
-     JOIN k3sim.bill_entry se ON se.id = x.source_entry_id AND se.bill_id = x.source_bill_id`,
+  await client.query(
+    `INSERT INTO k3sim.bill_link (rule_id, target_form, target_bill_id, target_entry_id, source_form, source_bill_id, source_entry_id,
+                                 source_bill_no)
+     SELECT x.rule_id, $1, $2, x.target_entry_id, x.source_form, x.source_bill_id, x.source_entry_id, sb.bill_no
+     FROM unnest($3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[]) WITH ORDINALITY
+       AS x(rule_id, target_entry_id, source_form, source_bill_id, source_entry_id, ord)
+     JOIN k3sim.bill_entry se ON se.id = x.source_entry_id AND se.bill_id = x.source_bill_id
+     JOIN k3sim.bill sb ON sb.id = se.bill_id
+     ORDER BY x.ord`,
     [
       targetForm,
       targetBillId,
@@ -242,11 +256,16 @@ export async function lockBills(
   ids: readonly string[],
 ): Promise<LockedBill[]> {
   const numericIds = ids.filter((id) => /^\d{1,18}$/.test(id));
+  // Only the arms that name something: an empty `id = ANY('{}')` arm can be planned on any index with form_id.
+  const arms: [string, unknown[]][] = [];
+  if (numbers.length > 0) arms.push(['bill_no = ANY($%::text[])', [...numbers]]);
+  if (numericIds.length > 0) arms.push(['id = ANY($%::bigint[])', numericIds]);
+  if (arms.length === 0) return [];
   const result = await client.query<LockedBill>(
     `SELECT id, bill_no AS "billNo", status FROM k3sim.bill
-     WHERE form_id = $1 AND (bill_no = ANY($2::text[]) OR id = ANY($3::bigint[]))
+     WHERE form_id = $1 AND (${arms.map(([sql], i) => sql.replace('%', String(i + 2))).join(' OR ')})
      ORDER BY id FOR UPDATE`,
-    [formId, numbers, numericIds],
+    [formId, ...arms.map(([, values]) => values)],
   );
   return result.rows.map((r) => ({ ...r, id: String(r.id) }));
 }

@@ -81,6 +81,11 @@ CREATE INDEX IF NOT EXISTS bill_link_source_entry_idx ON k3sim.bill_link (source
 CREATE INDEX IF NOT EXISTS bill_link_source_bill_idx ON k3sim.bill_link (source_bill_id);
 CREATE INDEX IF NOT EXISTS bill_link_target_entry_idx ON k3sim.bill_link (target_entry_id);
 CREATE INDEX IF NOT EXISTS bill_link_target_bill_idx ON k3sim.bill_link (target_bill_id);
+-- The source bill's current number, so that FSrcBillNo filters find their entries through an index
+-- (QueryField.lookup in forms/types.ts). insertLinks writes it and updateBill carries renames over. It was
+-- added after the first release: on an existing database it is added here and filled by BACKFILL below.
+ALTER TABLE k3sim.bill_link ADD COLUMN IF NOT EXISTS source_bill_no text;
+CREATE INDEX IF NOT EXISTS bill_link_source_bill_no_idx ON k3sim.bill_link (source_bill_no);
 
 -- ValidateRepeatJson: digests of packets already accepted, per form.
 CREATE TABLE IF NOT EXISTS k3sim.repeat_json (
@@ -96,6 +101,12 @@ LANGUAGE sql VOLATILE AS $$
 $$;
 `;
 
+// Fills columns added after the first release on rows written before them. Runs at every start and finds
+// nothing to do once done (the IS NULL probe uses the index). Links whose source bill was deleted stay NULL.
+const BACKFILL = `
+UPDATE k3sim.bill_link l SET source_bill_no = sb.bill_no FROM k3sim.bill sb
+WHERE l.source_bill_no IS NULL AND sb.id = l.source_bill_id`;
+
 /** DDL and (optionally) seeding under one advisory lock, so two simulators starting together are safe. */
 export async function initializeSchema(
   pool: Pool,
@@ -107,6 +118,9 @@ export async function initializeSchema(
     await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK_KEY]);
     try {
       await client.query(DDL);
+      const filled = await client.query(BACKFILL);
+      // Fresh statistics for the filled column, so the planner does not wait for autovacuum to learn it is selective.
+      if ((filled.rowCount ?? 0) > 0) await client.query('ANALYZE k3sim.bill_link');
       for (const seq of billNoSequences) {
         await client.query(`CREATE SEQUENCE IF NOT EXISTS ${seq} START 1`);
       }
