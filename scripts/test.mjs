@@ -16,14 +16,15 @@ function listening(port) {
 
 /** Browser tests use Debian's Chromium (Playwright's own download cannot reach its host). */
 function ensureChromium() {
-  if (existsSync('/usr/bin/chromium')) return;
+  if (existsSync('/usr/bin/chromium') && existsSync('/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc')) return;
   if (process.getuid?.() !== 0 || spawnSync('apt-get', ['--version']).status !== 0) {
     console.warn('! /usr/bin/chromium is missing and cannot be installed here (needs root and apt-get); browser tests will fail.');
     return;
   }
-  console.log('• installing Chromium from Debian (apt-get install chromium chromium-driver)');
+  // A CJK font too, or zh-CN screens render as boxes in browser tests and screenshots.
+  console.log('• installing Chromium and a Chinese font from Debian (apt-get install chromium chromium-driver fonts-wqy-zenhei)');
   run('apt-get', ['update', '-qq'], { allowFailure: true });
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'chromium-driver'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'chromium-driver', 'fonts-wqy-zenhei'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
 const stages = [
