@@ -38,8 +38,8 @@ async function start(): Promise<RunningWorker> {
   });
 }
 
-async function publish(eventType: string, nodes: unknown[], edges: unknown[] = []): Promise<void> {
-  const document = { schemaVersion: 1, name: eventType, trigger: { eventType }, nodes, edges };
+async function publish(eventType: string, nodes: unknown[], edges: unknown[] = [], filter?: string): Promise<void> {
+  const document = { schemaVersion: 1, name: eventType, trigger: { eventType, ...(filter ? { filter } : {}) }, nodes, edges };
   const result = compile(document, nodeTypeRegistry());
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   const flow = await db.prisma.flow.create({ data: { name: eventType, draft: document as Prisma.InputJsonValue, status: 'published', triggerType: eventType, publishedVersion: 1 } });
@@ -99,6 +99,7 @@ beforeAll(async () => {
     { id: 'no', source: 'post', target: 'small', condition: 'steps.post.body.amount <= 100' },
   ]);
   await publish('t.flaky', [httpNode('call', '/flaky')]);
+  await publish('t.filtered', [httpNode('call', '/ok')], [], 'event.data.amount > 10');
   await publish('t.bad', [httpNode('call', '/bad')]);
   await publish('t.hostile', [httpNode('call', '/ok', { parameters: { method: 'POST', url: `${sinkUrl}/ok`, body: { $expr: '($f := function($x){ $f($x) + 1 }; $f(1))' } } })]);
   worker = await start();
@@ -122,6 +123,15 @@ describe('durable runs', () => {
     expect(Object.fromEntries(run.steps.map((s) => [s.nodeId, s.status]))).toEqual({ post: 'succeeded', big: 'succeeded', small: 'skipped' });
     const calls = received.filter((r) => (r.body as { order?: string } | null)?.order === 'B-1');
     expect(calls.map((c) => [c.path, c.key])).toEqual([['/ok', `"${runId}:post"`], ['/big', `"${runId}:big"`]]);
+  });
+
+  it('starts a run only when the trigger filter holds, but records every event', async () => {
+    const small = await send('t.filtered', { orderNo: 'TF-1', amount: 5 });
+    const large = await send('t.filtered', { orderNo: 'TF-2', amount: 50 });
+    expect(small.receipt.runs).toEqual([]);
+    expect(large.receipt.runs).toHaveLength(1);
+    expect((await settled(large.receipt.runs[0]?.id ?? '')).status).toBe('succeeded');
+    expect(await db.prisma.event.count({ where: { type: 't.filtered' } })).toBe(2);
   });
 
   it('retries a 503 with backoff, keeping the idempotency key, and records every attempt', async () => {
