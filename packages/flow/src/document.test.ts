@@ -47,3 +47,11 @@ describe('flowDocumentJsonSchema', () => {
     expect(Object.keys(schema.properties['edges']?.items?.properties ?? {})).toEqual(['id', 'source', 'target', 'condition']);
   });
 });
+
+describe('the committed JSON Schema file', () => {
+  it('matches the zod schema (run `pnpm schema:flow` after changing the document)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const committed = JSON.parse(await readFile(new URL('../flow-document.schema.json', import.meta.url), 'utf8')) as unknown;
+    expect(committed).toEqual(flowDocumentJsonSchema());
+  });
+});
