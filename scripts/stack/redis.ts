@@ -14,8 +14,9 @@ export interface RunningRedis {
  * Redis cannot be embedded from npm, so: use the one on 127.0.0.1:6379 if it answers, else start
  * Debian's redis-server from PATH with its data (AOF) under .data/redis, else say how to install it.
  */
-export async function ensureRedis(dataDir: string, port: number): Promise<RunningRedis> {
-  if (await isListening(6379)) return { url: 'redis://127.0.0.1:6379', owned: false, stop: async () => undefined };
+export async function ensureRedis(dataDir: string, port: number, options: { defaultPort?: number } = {}): Promise<RunningRedis> {
+  const defaultPort = options.defaultPort ?? 6379;
+  if (await isListening(defaultPort)) return { url: `redis://127.0.0.1:${defaultPort}`, owned: false, stop: async () => undefined };
   if (await isListening(port)) return { url: `redis://127.0.0.1:${port}`, owned: false, stop: async () => undefined };
   const found = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
   if (found.error || found.status !== 0) {
