@@ -67,3 +67,17 @@ describe('createPrisma against a migrated database', () => {
     expect(b.id).toBeGreaterThan(a.id);
   });
 });
+
+describe('flow versions', () => {
+  it('cannot be changed once published', async () => {
+    const db = await createTestDatabase('qiao_immutable');
+    try {
+      const flow = await db.prisma.flow.create({ data: { name: 'f', draft: {} } });
+      const version = await db.prisma.flowVersion.create({ data: { flowId: flow.id, version: 1, definition: {}, plan: {}, planHash: 'h' } });
+      await expect(db.prisma.flowVersion.update({ where: { id: version.id }, data: { comment: 'rewritten' } })).rejects.toThrow(/immutable/);
+      expect((await db.prisma.flowVersion.findUniqueOrThrow({ where: { id: version.id } })).comment).toBe('');
+    } finally {
+      await db.drop();
+    }
+  });
+});
