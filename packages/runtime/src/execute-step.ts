@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { evaluateCondition, resolveParameters, type ExecutionPlan, type ExpressionContext, type PlanNode } from '@qiao/flow';
-import { advance, type RunCommand, type RunEvent, type RunState, type StepState } from '@qiao/engine';
+import { advance, type RunEvent, type RunState } from '@qiao/engine';
 import { ConnectorError, createActionContext, getAction, runAction, toStorableJson, UserError, type SessionStore } from '@qiao/connectors';
 import { Prisma, type PrismaClient } from '@qiao/db';
-import { idempotencyKey } from './idempotency-key';
 import { TX_OPTIONS } from './transactions';
+import { enqueueCommands, loadState, persist } from './run-transition';
 import type { ConnectionResolver } from './connections';
 import { expressionContext } from './expression-context';
 import type { Logger } from './logger';
@@ -30,6 +29,8 @@ interface ClaimedStep {
   runId: string;
   idempotencyKey: string;
   leaseUntil: Date;
+  inputOverride: unknown;
+  attemptBase: number;
 }
 
 export type StepOutcome = 'succeeded' | 'failed' | 'not_claimed';
@@ -63,8 +64,8 @@ export async function executeStep(deps: ExecutorDeps, job: StepJob): Promise<Ste
       id: run.event.eventId, source: run.event.source, type: run.event.type, subject: run.event.subject,
       time: run.event.time?.toISOString() ?? null, data: run.event.data, ...(run.event.extensions as Record<string, unknown>),
     };
-    const { input, result } = job.attempt > node.retry.maxAttempts
-      ? { input: null, result: exhausted(job.attempt) }
+    const { input, result } = job.attempt - claimed.attemptBase > node.retry.maxAttempts
+      ? { input: null, result: exhausted(job.attempt - claimed.attemptBase) }
       : await attemptStep(deps, { plan, node, event, claimed, attempt: job.attempt });
     if (!result.ok) {
       deps.logger.warn({ runId: job.runId, nodeId: job.nodeId, attempt: job.attempt, failure: { ...result.failure, detail: undefined } }, 'step failed');
@@ -103,7 +104,8 @@ async function attemptStep(deps: ExecutorDeps, { plan, node, event, claimed, att
   let input: unknown = null;
   try {
     const upstream = await upstreamOutputs(deps.prisma, claimed.runId, node.upstream);
-    input = await resolveParameters(node.parameters, expressionContext(event, upstream));
+    // An operator's edited input, when given, replaces the mapping for this step.
+    input = claimed.inputOverride ?? (await resolveParameters(node.parameters, expressionContext(event, upstream)));
     const output = toStorableJson(await runStepAction(deps, { node, input, claimed, attempt }));
     const edges = await edgeOutcomes(plan, node, expressionContext(event, { ...upstream, [node.id]: output }));
     return { input, result: { ok: true, output, edges } };
@@ -126,7 +128,7 @@ async function claim(deps: ExecutorDeps, job: StepJob, node: PlanNode): Promise<
     WHERE "runId" = ${job.runId}::uuid AND "nodeId" = ${job.nodeId}
       AND attempt < ${job.attempt}
       AND (status IN ('pending', 'retrying') OR (status = 'running' AND "leaseUntil" < now()))
-    RETURNING id, "runId", "idempotencyKey", "leaseUntil"`;
+    RETURNING id, "runId", "idempotencyKey", "leaseUntil", "inputOverride", "attemptBase"`;
   const step = rows[0];
   if (!step) return null;
   await deps.prisma.$executeRaw`
@@ -231,55 +233,7 @@ async function finish(deps: ExecutorDeps, args: FinishArgs): Promise<void> {
     await persist(tx, { runId: job.runId, before: state, after: next.state, commands: next.commands, failure: result.ok ? null : result.failure, nodeId: job.nodeId });
     return next.commands;
   }, TX_OPTIONS);
-  for (const command of commands) {
-    if (command.type !== 'execute') continue;
-    try {
-      await deps.queue.enqueue({ runId: job.runId, nodeId: command.nodeId, attempt: command.attempt }, command.delayMs);
-    } catch (err) {
-      deps.logger.warn({ err: String(err), runId: job.runId }, 'queueing next step failed; the sweeper will retry');
-    }
-  }
-}
-
-async function loadState(tx: Prisma.TransactionClient, runId: string, status: RunState['status']): Promise<RunState> {
-  const rows = await tx.step.findMany({ where: { runId }, select: { nodeId: true, status: true, attempt: true, edges: true } });
-  const steps: Record<string, StepState> = {};
-  for (const r of rows) {
-    steps[r.nodeId] = { status: r.status, attempt: r.attempt, ...(r.edges ? { edges: r.edges as Record<string, boolean> } : {}) };
-  }
-  return { status, steps };
-}
-
-interface PersistArgs {
-  runId: string;
-  before: RunState;
-  after: RunState;
-  commands: RunCommand[];
-  failure: StepFailure | null;
-  nodeId: string;
-}
-
-async function persist(tx: Prisma.TransactionClient, args: PersistArgs): Promise<void> {
-  const { runId, before, after } = args;
-  for (const [nodeId, step] of Object.entries(after.steps)) {
-    const prev = before.steps[nodeId];
-    if (prev && prev.status === step.status && prev.attempt === step.attempt) continue;
-    const delay = args.commands.find((c) => c.type === 'execute' && c.nodeId === nodeId);
-    const nextAttemptAt = delay?.type === 'execute' && delay.delayMs > 0 ? new Date(Date.now() + delay.delayMs) : null;
-    await tx.$executeRaw`
-      INSERT INTO steps (id, "runId", "nodeId", status, attempt, "idempotencyKey", "nextAttemptAt", "updatedAt")
-      VALUES (${randomUUID()}::uuid, ${runId}::uuid, ${nodeId}, ${step.status}::"StepStatus", ${step.attempt}, ${idempotencyKey(runId, nodeId)}, ${nextAttemptAt}, now())
-      ON CONFLICT ("runId", "nodeId") DO UPDATE SET status = EXCLUDED.status, attempt = EXCLUDED.attempt,
-        "nextAttemptAt" = EXCLUDED."nextAttemptAt", "updatedAt" = now()`;
-  }
-  if (after.status !== before.status) {
-    const done = after.status === 'succeeded' || after.status === 'needs_attention';
-    const error = after.status === 'needs_attention' && args.failure ? JSON.stringify({ nodeId: args.nodeId, ...args.failure }) : null;
-    await tx.$executeRaw`
-      UPDATE runs SET status = ${after.status}::"RunStatus", error = ${error}::jsonb,
-        "finishedAt" = ${done ? new Date() : null}, "updatedAt" = now()
-      WHERE id = ${runId}::uuid`;
-  }
+  await enqueueCommands(deps, job.runId, commands);
 }
 
 /** A defect or misconfiguration of the platform itself, not of the flow or the remote system. */

@@ -15,3 +15,6 @@ export * from './redis';
 export * from './start-worker';
 export * from './idempotency-key';
 export * from './transactions';
+export * from './run-transition';
+export * from './interventions';
+export * from './failure-category';

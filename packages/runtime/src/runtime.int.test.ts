@@ -6,6 +6,8 @@ import { canonicalJson, compile } from '@qiao/flow';
 import { nodeTypeRegistry } from '@qiao/connectors';
 import { createTestDatabase, type Prisma, type TestDatabase } from '@qiao/db';
 import { acceptEvent } from './accept-event';
+import { cancelRun, retryStep, skipStep } from './interventions';
+import { PlanCache } from './plan-cache';
 import { silentLogger } from './logger';
 import { createStepQueue, type StepQueue } from './queue';
 import { createRedis } from './redis';
@@ -100,6 +102,10 @@ beforeAll(async () => {
   ]);
   await publish('t.flaky', [httpNode('call', '/flaky')]);
   await publish('t.filtered', [httpNode('call', '/ok')], [], 'event.data.amount > 10');
+  await publish('t.skip', [httpNode('post', '/bad'), httpNode('big', '/big'), httpNode('small', '/small')], [
+    { id: 'yes', source: 'post', target: 'big', condition: 'steps.post.body.amount > 100' },
+    { id: 'no', source: 'post', target: 'small', condition: 'steps.post.body.amount <= 100' },
+  ]);
   await publish('t.bad', [httpNode('call', '/bad')]);
   await publish('t.hostile', [httpNode('call', '/ok', { parameters: { method: 'POST', url: `${sinkUrl}/ok`, body: { $expr: '($f := function($x){ $f($x) + 1 }; $f(1))' } } })]);
   worker = await start();
@@ -212,6 +218,46 @@ describe('durable runs', () => {
     expect(run.status).toBe('needs_attention');
     expect(JSON.stringify(run.error)).toContain('attempts_exhausted');
     expect(received.length).toBe(before);
+  });
+
+  it('lets an operator retry a failed step with edited input, exactly once however often it is clicked', async () => {
+    const { receipt } = await send('t.bad', { orderNo: 'R-1', amount: 5 });
+    const runId = receipt.runs[0]?.id ?? '';
+    expect((await settled(runId)).status).toBe('needs_attention');
+    const desk = { prisma: db.prisma, queue, plans: new PlanCache(db.prisma), logger: silentLogger };
+    const input = { method: 'POST', url: `${sinkUrl}/ok`, body: { order: 'R-1', amount: 6 } };
+    const clicks = await Promise.all([1, 2, 3].map(() => retryStep(desk, { runId, nodeId: 'call', attempt: 1 }, { input })));
+    expect(clicks.filter((c) => c.ok)).toHaveLength(1);
+    expect(clicks.filter((c) => !c.ok).map((c) => !c.ok && c.reason)).toEqual(['conflict', 'conflict']);
+    const run = await settled(runId);
+    expect(run.status).toBe('succeeded');
+    expect(run.steps[0]?.input).toMatchObject({ url: `${sinkUrl}/ok` });
+    expect(received.filter((r) => (r.body as { order?: string } | null)?.order === 'R-1').map((r) => r.path)).toEqual(['/bad', '/ok']);
+  });
+
+  it('lets an operator skip a failed step with a given output and continues the run from there', async () => {
+    const { receipt } = await send('t.skip', { orderNo: 'S-1', amount: 500 });
+    const runId = receipt.runs[0]?.id ?? '';
+    expect((await settled(runId)).status).toBe('needs_attention');
+    const desk = { prisma: db.prisma, queue, plans: new PlanCache(db.prisma), logger: silentLogger };
+    expect(await skipStep(desk, { runId, nodeId: 'post', attempt: 1 }, { status: 'two hundred' })).toMatchObject({ ok: false, reason: 'invalid' });
+    const skipped = await skipStep(desk, { runId, nodeId: 'post', attempt: 1 }, { status: 200, headers: {}, body: { amount: 500 } });
+    expect(skipped.ok).toBe(true);
+    const run = await settled(runId);
+    expect(run.status).toBe('succeeded');
+    expect(Object.fromEntries(run.steps.map((s) => [s.nodeId, s.status]))).toEqual({ post: 'succeeded', big: 'succeeded', small: 'skipped' });
+    expect(await skipStep(desk, { runId, nodeId: 'post', attempt: 1 }, { status: 200, headers: {}, body: { amount: 500 } })).toMatchObject({ ok: false, reason: 'conflict' });
+  });
+
+  it('cancels a run so that nothing more of it runs', async () => {
+    const { receipt } = await send('t.bad', { orderNo: 'C-1', amount: 5 });
+    const runId = receipt.runs[0]?.id ?? '';
+    await settled(runId);
+    const desk = { prisma: db.prisma, queue, plans: new PlanCache(db.prisma), logger: silentLogger };
+    expect(await cancelRun(desk, runId)).toMatchObject({ ok: true });
+    expect(await cancelRun(desk, runId)).toMatchObject({ ok: false, reason: 'conflict' });
+    expect(await retryStep(desk, { runId, nodeId: 'call', attempt: 1 })).toMatchObject({ ok: false, reason: 'conflict' });
+    expect((await db.prisma.run.findUniqueOrThrow({ where: { id: runId } })).status).toBe('cancelled');
   });
 
   it('takes over a step whose worker died mid-call as the next attempt with the same key', async () => {
