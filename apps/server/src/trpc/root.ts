@@ -2,6 +2,7 @@ import { router } from './init';
 import { apiKeysRouter, auditRouter, usersRouter } from './routers/admin.router';
 import { authRouter } from './routers/auth.router';
 import { connectionsRouter } from './routers/connections.router';
+import { deskRouter } from './routers/desk.router';
 import { eventsRouter } from './routers/events.router';
 import { flowsRouter } from './routers/flows.router';
 import { runsRouter } from './routers/runs.router';
@@ -10,6 +11,7 @@ export const appRouter = router({
   auth: authRouter,
   flows: flowsRouter,
   runs: runsRouter,
+  desk: deskRouter,
   events: eventsRouter,
   connections: connectionsRouter,
   users: usersRouter,
