@@ -18,7 +18,7 @@ export interface TestStack extends Stack {
  * Starts the stack exactly as `npm start` does (same code, built apps, migrations, seed), but on a
  * throw-away database, a private Redis key prefix and free ports, with logs under test-results/.
  */
-export async function startTestStack(name: string, options: { workers?: number; extraEnv?: Record<string, string> } = {}): Promise<TestStack> {
+export async function startTestStack(name: string, options: { workers?: number; extraEnv?: Record<string, string>; redisUrl?: string; erpTimeoutMs?: number } = {}): Promise<TestStack> {
   const id = `${name}_${randomBytes(4).toString('hex')}`;
   const database = `qiao_e2e_${id}`;
   const url = new URL(BASE_URL);
@@ -32,7 +32,8 @@ export async function startTestStack(name: string, options: { workers?: number; 
     port: await freePort(),
     erpSimPort: await freePort(),
     databaseUrl: url.toString(),
-    redisUrl: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    redisUrl: options.redisUrl ?? process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    ...(options.erpTimeoutMs ? { erpTimeoutMs: options.erpTimeoutMs } : {}),
     embeddedPgPort: 0,
     ownRedisPort: 0,
     queuePrefix: `qiao_e2e_${id}`,

@@ -25,6 +25,8 @@ export interface StackOptions {
   output: 'inherit' | string;
   secretKey?: string;
   production: boolean;
+  /** Per-call ERP timeout of the demo connection (default 15 s). */
+  erpTimeoutMs?: number;
   /** Extra environment for server and workers (tests shorten the sweeper interval, for instance). */
   extraEnv?: Record<string, string>;
 }
@@ -92,7 +94,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (!options.production) {
       const prisma = createPrisma(databaseUrl, { max: 2 });
       try {
-        seeded = await seedDemo({ prisma, box: createSecretBox(parseSecretKey(secretKey)), erpSimUrl, dataDir: options.dataDir, production: false });
+        seeded = await seedDemo({ prisma, box: createSecretBox(parseSecretKey(secretKey)), erpSimUrl, dataDir: options.dataDir, production: false, ...(options.erpTimeoutMs ? { erpTimeoutMs: options.erpTimeoutMs } : {}) });
       } finally {
         await prisma.$disconnect();
       }

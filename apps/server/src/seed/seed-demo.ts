@@ -33,6 +33,8 @@ export interface SeedArgs {
   erpSimUrl: string;
   dataDir: string;
   production: boolean;
+  /** How long the demo connection waits for the ERP per call (chaos tests shorten it). */
+  erpTimeoutMs?: number;
 }
 
 export interface SeedResult {
@@ -43,7 +45,7 @@ export interface SeedResult {
 }
 
 /** Idempotent: a second start keeps what the first made (and whatever users changed since). */
-export async function seedDemo({ prisma, box, erpSimUrl, dataDir, production }: SeedArgs): Promise<SeedResult> {
+export async function seedDemo({ prisma, box, erpSimUrl, dataDir, production, erpTimeoutMs }: SeedArgs): Promise<SeedResult> {
   if (production) throw new Error('Refusing to seed demo users and keys in production mode (NODE_ENV=production).');
   for (const user of DEMO_USERS) {
     const exists = await prisma.user.findUnique({ where: { username: user.username }, select: { id: true } });
@@ -51,13 +53,13 @@ export async function seedDemo({ prisma, box, erpSimUrl, dataDir, production }: 
       await prisma.user.create({ data: { username: user.username, displayName: user.displayName, roles: user.roles, passwordHash: await hashPassword(user.password) } });
     }
   }
-  const connectionId = await seedConnection(prisma, box, erpSimUrl);
+  const connectionId = await seedConnection(prisma, box, { erpSimUrl, timeoutMs: erpTimeoutMs ?? 15_000 });
   const flowId = await seedFlow(prisma, connectionId);
   const apiKey = await seedApiKey(prisma, dataDir);
   return { users: DEMO_USERS, apiKey, flowId, connectionId };
 }
 
-async function seedConnection(prisma: PrismaClient, box: SecretBox, erpSimUrl: string): Promise<string> {
+async function seedConnection(prisma: PrismaClient, box: SecretBox, { erpSimUrl, timeoutMs }: { erpSimUrl: string; timeoutMs: number }): Promise<string> {
   const credentials = {
     serverUrl: `${erpSimUrl.replace(/\/$/, '')}/k3cloud/`,
     acctId: 'QIAO_DEMO',
@@ -66,7 +68,7 @@ async function seedConnection(prisma: PrismaClient, box: SecretBox, erpSimUrl: s
     appId: 'qiaodemo_0123456789abcdef0123456789abcdef',
     appSecret: 'qiao-demo-secret',
     lcid: 2052,
-    timeoutMs: 15_000,
+    timeoutMs,
   };
   const kingdee = getConnector('kingdee');
   const summary = kingdee ? publicSummary(kingdee, credentials) : {};
