@@ -15,6 +15,8 @@ const envSchema = z.object({
   SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
   /** Extra protection of a running step beyond its timeout before another worker may take it over. */
   LEASE_MARGIN_MS: z.coerce.number().int().min(0).default(30_000),
+  /** How often the compensation pass retries runs stopped by an unreachable remote system (0 = off). */
+  COMPENSATION_INTERVAL_MS: z.coerce.number().int().min(0).default(10 * 60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

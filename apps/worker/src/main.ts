@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     sweepGraceMs: env.SWEEP_GRACE_MS,
     leaseMarginMs: env.LEASE_MARGIN_MS,
+    compensationEveryMs: env.COMPENSATION_INTERVAL_MS,
     logger,
   });
   logger.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker started');

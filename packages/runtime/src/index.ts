@@ -18,3 +18,4 @@ export * from './transactions';
 export * from './run-transition';
 export * from './interventions';
 export * from './failure-category';
+export * from './compensation';

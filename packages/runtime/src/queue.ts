@@ -1,6 +1,7 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 
 export const STEP_QUEUE = 'qiao-steps';
+export const COMPENSATION_QUEUE = 'qiao-compensation';
 
 export interface StepJob {
   runId: string;

@@ -6,6 +6,7 @@ import { canonicalJson, compile } from '@qiao/flow';
 import { nodeTypeRegistry } from '@qiao/connectors';
 import { createTestDatabase, type Prisma, type TestDatabase } from '@qiao/db';
 import { acceptEvent } from './accept-event';
+import { compensate } from './compensation';
 import { cancelRun, retryStep, skipStep } from './interventions';
 import { PlanCache } from './plan-cache';
 import { silentLogger } from './logger';
@@ -247,6 +248,23 @@ describe('durable runs', () => {
     expect(run.status).toBe('succeeded');
     expect(Object.fromEntries(run.steps.map((s) => [s.nodeId, s.status]))).toEqual({ post: 'succeeded', big: 'succeeded', small: 'skipped' });
     expect(await skipStep(desk, { runId, nodeId: 'post', attempt: 1 }, { status: 200, headers: {}, body: { amount: 500 } })).toMatchObject({ ok: false, reason: 'conflict' });
+  });
+
+  it('compensation retries runs stopped by an unreachable system, with the same key, and leaves refusals to people', async () => {
+    flakyFailures.set('CP-1', 100);
+    const unreachable = await send('t.flaky', { orderNo: 'CP-1', amount: 1 });
+    const refused = await send('t.bad', { orderNo: 'CP-2', amount: 1 });
+    const stuck = await settled(unreachable.receipt.runs[0]?.id ?? '');
+    expect(stuck.status).toBe('needs_attention');
+    expect((await settled(refused.receipt.runs[0]?.id ?? '')).status).toBe('needs_attention');
+    flakyFailures.set('CP-1', 0); // the remote system is back
+    const desk = { prisma: db.prisma, queue, plans: new PlanCache(db.prisma), logger: silentLogger };
+    const report = await compensate(desk, { minAgeMs: 0 });
+    expect(report.retried.map((r) => r.runId)).toContain(stuck.id);
+    expect(report.retried.map((r) => r.runId)).not.toContain(refused.receipt.runs[0]?.id);
+    expect((await settled(stuck.id)).status).toBe('succeeded');
+    expect(new Set(received.filter((r) => (r.body as { order?: string } | null)?.order === 'CP-1').map((r) => r.key)).size).toBe(1);
+    expect(await db.prisma.auditLog.count({ where: { action: 'run.compensate', targetId: stuck.id } })).toBe(1);
   });
 
   it('cancels a run so that nothing more of it runs', async () => {

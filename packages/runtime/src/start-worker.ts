@@ -1,11 +1,12 @@
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
+import { compensate } from './compensation';
 import { createSessionStore } from '@qiao/connectors';
 import type { PrismaClient } from '@qiao/db';
 import { ConnectionResolver } from './connections';
 import { executeStep } from './execute-step';
 import type { Logger } from './logger';
 import { PlanCache } from './plan-cache';
-import { STEP_QUEUE, createStepQueue, type StepJob } from './queue';
+import { COMPENSATION_QUEUE, STEP_QUEUE, createStepQueue, type StepJob } from './queue';
 import { createRedis } from './redis';
 import { createSecretBox, parseSecretKey } from './secret-box';
 import { sweep } from './sweeper';
@@ -19,6 +20,8 @@ export interface WorkerOptions {
   sweepIntervalMs: number;
   sweepGraceMs: number;
   leaseMarginMs: number;
+  /** How often the compensation pass runs (BullMQ job scheduler, one per cluster); 0 turns it off. */
+  compensationEveryMs?: number;
   /** How long close() lets steps in hand finish before aborting their calls. */
   shutdownGraceMs?: number;
   logger: Logger;
@@ -47,6 +50,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     leaseMarginMs: options.leaseMarginMs,
   };
 
+  const desk = { prisma, queue, plans: deps.plans, logger };
   const worker = new Worker<StepJob>(STEP_QUEUE, async (job) => executeStep(deps, job.data), {
     connection: workerRedis,
     prefix: options.prefix,
@@ -55,6 +59,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   worker.on('failed', (job, err) => logger.error({ jobId: job?.id, err: String(err) }, 'step job failed (infrastructure)'));
   worker.on('error', (err) => logger.error({ err: String(err) }, 'worker error'));
   await worker.waitUntilReady();
+
+  // Compensation is a repeatable BullMQ job: the scheduler guarantees one run per interval however many workers there are.
+  const compensationQueue = new Queue(COMPENSATION_QUEUE, { connection: producerRedis, prefix: options.prefix });
+  const compensationWorker = new Worker(COMPENSATION_QUEUE, async () => compensate(desk), { connection: workerRedis.duplicate(), prefix: options.prefix, concurrency: 1 });
+  compensationWorker.on('error', (err) => logger.error({ err: String(err) }, 'compensation worker error'));
+  const every = options.compensationEveryMs ?? 10 * 60_000;
+  if (every > 0) await compensationQueue.upsertJobScheduler('compensation', { every }, { name: 'compensate', opts: { removeOnComplete: 100, removeOnFail: 100 } });
+  else await compensationQueue.removeJobScheduler('compensation');
 
   const sweepNow = () => sweep({ prisma, queue, logger }, { graceMs: options.sweepGraceMs });
   let sweeping = false;

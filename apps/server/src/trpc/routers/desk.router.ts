@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { PrismaClient } from '@qiao/db';
-import { cancelRun, classifyFailure, PlanCache, retryStep, skipStep, type DeskDeps, type DeskOutcome } from '@qiao/runtime';
+import { cancelRun, classifyFailure, compensate, PlanCache, retryStep, skipStep, type DeskDeps, type DeskOutcome } from '@qiao/runtime';
 import { audit } from '../../audit';
 import type { Context } from '../context';
 import { procedure, router } from '../init';
@@ -80,6 +80,14 @@ export const deskRouter = router({
       const detail = unwrap(await cancelRun(deskDeps(ctx), input.runId));
       await audit(ctx, { action: 'run.cancel', targetType: 'run', targetId: input.runId, detail });
       return { ok: true };
+    }),
+  /** Run the compensation pass now (it also runs every 10 minutes in the workers) and report what it retried. */
+  compensate: procedure(DESK)
+    .input(z.object({ minAgeMinutes: z.number().min(0).max(24 * 60).default(0) }).default({ minAgeMinutes: 0 }))
+    .mutation(async ({ ctx, input }) => {
+      const report = await compensate(deskDeps(ctx), { minAgeMs: input.minAgeMinutes * 60_000 });
+      await audit(ctx, { action: 'run.compensate_now', detail: { examined: report.examined, retried: report.retried.length, leftForPeople: report.leftForPeople } });
+      return report;
     }),
   /** Retry every failed step matching the filter; each one once, as above. */
   bulkRetry: procedure(DESK)
