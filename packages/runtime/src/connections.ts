@@ -4,6 +4,8 @@ import type { SecretBox } from './secret-box';
 interface CachedCredentials {
   connectorId: string;
   credentials: unknown;
+  /** Calls per second the remote system allows through this connection, if limited. */
+  rateLimitPerSecond: number | null;
   expiresAt: number;
 }
 
@@ -19,13 +21,19 @@ export class ConnectionResolver {
     private readonly ttlMs = 15_000,
   ) {}
 
-  async resolve(connectionId: string): Promise<{ connectorId: string; credentials: unknown } | null> {
+  async resolve(connectionId: string): Promise<{ connectorId: string; credentials: unknown; rateLimitPerSecond: number | null } | null> {
     const now = Date.now();
     const hit = this.cache.get(connectionId);
     if (hit && hit.expiresAt > now) return hit;
-    const row = await this.prisma.connection.findUnique({ where: { id: connectionId }, select: { connectorId: true, secret: true } });
+    const row = await this.prisma.connection.findUnique({ where: { id: connectionId }, select: { connectorId: true, secret: true, settings: true } });
     if (!row) return null;
-    const entry = { connectorId: row.connectorId, credentials: this.box.openJson(row.secret), expiresAt: now + this.ttlMs };
+    const limit = (row.settings as { rateLimitPerSecond?: unknown } | null)?.rateLimitPerSecond;
+    const entry = {
+      connectorId: row.connectorId,
+      credentials: this.box.openJson(row.secret),
+      rateLimitPerSecond: typeof limit === 'number' && limit > 0 ? limit : null,
+      expiresAt: now + this.ttlMs,
+    };
     this.cache.set(connectionId, entry);
     return entry;
   }

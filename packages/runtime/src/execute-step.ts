@@ -5,6 +5,7 @@ import { Prisma, type PrismaClient } from '@qiao/db';
 import { TX_OPTIONS } from './transactions';
 import { enqueueCommands, loadState, persist } from './run-transition';
 import type { ConnectionResolver } from './connections';
+import type { ConnectionRateLimiter } from './rate-limiter';
 import { expressionContext } from './expression-context';
 import type { Logger } from './logger';
 import type { PlanCache } from './plan-cache';
@@ -20,6 +21,8 @@ export interface ExecutorDeps {
   logger: Logger;
   /** Aborted when the worker shuts down, so in-flight calls stop and the step is retried elsewhere. */
   shutdown?: AbortSignal;
+  /** Shares each connection's calls-per-second limit across workers. */
+  rateLimiter?: ConnectionRateLimiter;
   /** Extra time a claimed step is protected beyond its timeout before another worker may take it over. */
   leaseMarginMs?: number;
 }
@@ -161,6 +164,11 @@ async function runStepAction(deps: ExecutorDeps, { node, input, claimed, attempt
     const connection = await deps.connections.resolve(node.connectionId);
     if (!connection) throw new UserError({ code: 'connection_missing', path: ['connectionId'], message: { en: `Connection ${node.connectionId} does not exist.`, 'zh-CN': `连接 ${node.connectionId} 不存在。` } });
     credentials = connection.credentials;
+    if (connection.rateLimitPerSecond && deps.rateLimiter) {
+      const deadline = claimed.leaseUntil.getTime() - Math.min(5000, (deps.leaseMarginMs ?? 30_000) / 2) - node.timeoutMs / 2;
+      const admitted = await deps.rateLimiter.acquire(node.connectionId, connection.rateLimitPerSecond, deadline, deps.shutdown);
+      if (!admitted) throw new ConnectorError({ system: 'qiao', code: 'rate_limited', message: `Connection allows ${connection.rateLimitPerSecond} calls/s; the step waited as long as its lease allows and will be retried.`, retryable: true });
+    }
   }
   // The call must end while this worker still holds the lease, or another worker could take the
   // step over and run it concurrently; keep a safety gap for the commit that follows.

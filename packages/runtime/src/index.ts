@@ -19,3 +19,4 @@ export * from './run-transition';
 export * from './interventions';
 export * from './failure-category';
 export * from './compensation';
+export * from './rate-limiter';

@@ -17,6 +17,7 @@ import { startWorker, type RunningWorker } from './start-worker';
 
 /** A local HTTP sink that records what it received and answers per path. */
 interface Received {
+  at: number;
   path: string;
   key: string | undefined;
   body: unknown;
@@ -51,6 +52,7 @@ async function publish(eventType: string, nodes: unknown[], edges: unknown[] = [
   });
 }
 
+let limitedConnectionId = '';
 const httpNode = (id: string, path: string, extra: Record<string, unknown> = {}) => ({
   id, type: 'http.request', connectionId, position: { x: 0, y: 0 },
   retry: { maxAttempts: 4, initialDelayMs: 50, maxDelayMs: 200, multiplier: 2 },
@@ -79,7 +81,7 @@ beforeAll(async () => {
     req.on('end', () => {
       const path = req.url ?? '';
       const body = text ? (JSON.parse(text) as { order?: string; amount?: number }) : null;
-      received.push({ path, key: req.headers['idempotency-key'] as string | undefined, body });
+      received.push({ at: Date.now(), path, key: req.headers['idempotency-key'] as string | undefined, body });
       const failuresLeft = flakyFailures.get(body?.order ?? '') ?? 0;
       if (path.startsWith('/flaky') && failuresLeft > 0) {
         flakyFailures.set(body?.order ?? '', failuresLeft - 1);
@@ -97,12 +99,15 @@ beforeAll(async () => {
   queue = createStepQueue(redis, prefix);
   const conn = await db.prisma.connection.create({ data: { name: 'sink', connectorId: 'http', secret: createSecretBox(key).sealJson({ type: 'none' }) } });
   connectionId = conn.id;
+  const limited = await db.prisma.connection.create({ data: { name: 'limited sink', connectorId: 'http', secret: createSecretBox(key).sealJson({ type: 'none' }), settings: { rateLimitPerSecond: 4 } } });
+  limitedConnectionId = limited.id;
   await publish('t.branch', [httpNode('post', '/ok'), httpNode('big', '/big'), httpNode('small', '/small')], [
     { id: 'yes', source: 'post', target: 'big', condition: 'steps.post.body.amount > 100' },
     { id: 'no', source: 'post', target: 'small', condition: 'steps.post.body.amount <= 100' },
   ]);
   await publish('t.flaky', [httpNode('call', '/flaky')]);
   await publish('t.filtered', [httpNode('call', '/ok')], [], 'event.data.amount > 10');
+  await publish('t.limited', [httpNode('call', '/limited', { connectionId: limitedConnectionId })]);
   await publish('t.skip', [httpNode('post', '/bad'), httpNode('big', '/big'), httpNode('small', '/small')], [
     { id: 'yes', source: 'post', target: 'big', condition: 'steps.post.body.amount > 100' },
     { id: 'no', source: 'post', target: 'small', condition: 'steps.post.body.amount <= 100' },
@@ -265,6 +270,18 @@ describe('durable runs', () => {
     expect((await settled(stuck.id)).status).toBe('succeeded');
     expect(new Set(received.filter((r) => (r.body as { order?: string } | null)?.order === 'CP-1').map((r) => r.key)).size).toBe(1);
     expect(await db.prisma.auditLog.count({ where: { action: 'run.compensate', targetId: stuck.id } })).toBe(1);
+  });
+
+  it('keeps a connection under its calls-per-second limit across the worker, delaying steps rather than dropping them', async () => {
+    const receipts = await Promise.all(Array.from({ length: 14 }, (_, i) => send('t.limited', { orderNo: `L-${i}`, amount: 1 })));
+    for (const r of receipts) expect((await settled(r.receipt.runs[0]?.id ?? '')).status).toBe('succeeded');
+    const perSecond = new Map<number, number>();
+    for (const r of received.filter((x) => x.path === '/limited')) perSecond.set(Math.floor(r.at / 1000), (perSecond.get(Math.floor(r.at / 1000)) ?? 0) + 1);
+    expect([...perSecond.values()].reduce((a, b) => a + b, 0)).toBe(14);
+    // Admission is per clock second; a call admitted at the very end of one may arrive in the next, hence 4 + 1.
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(5);
+    // Unthrottled, 14 calls finish within one second; at 4/s they need at least four.
+    expect(perSecond.size).toBeGreaterThanOrEqual(4);
   });
 
   it('cancels a run so that nothing more of it runs', async () => {

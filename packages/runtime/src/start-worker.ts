@@ -6,6 +6,7 @@ import { ConnectionResolver } from './connections';
 import { executeStep } from './execute-step';
 import type { Logger } from './logger';
 import { PlanCache } from './plan-cache';
+import { ConnectionRateLimiter } from './rate-limiter';
 import { COMPENSATION_QUEUE, STEP_QUEUE, createStepQueue, type StepJob } from './queue';
 import { createRedis } from './redis';
 import { createSecretBox, parseSecretKey } from './secret-box';
@@ -47,6 +48,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     sessions: createSessionStore(),
     logger,
     shutdown: shutdown.signal,
+    rateLimiter: new ConnectionRateLimiter(producerRedis, options.prefix),
     leaseMarginMs: options.leaseMarginMs,
   };
 
