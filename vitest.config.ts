@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: unit (pure, fast), integration (real PostgreSQL/Redis/Mosquitto), e2e (whole stack).
+// Four projects: unit (pure, fast), web (the React app in happy-dom), integration (real PostgreSQL/Redis/Mosquitto), e2e (whole stack).
 export default defineConfig({
   test: {
     projects: [
@@ -8,7 +8,16 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**', 'apps/web/**'],
+        },
+      },
+      {
+        // The web app's component and unit tests, in a simulated DOM.
+        test: {
+          name: 'web',
+          include: ['apps/web/src/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+          setupFiles: ['apps/web/src/test-setup.ts'],
         },
       },
       {

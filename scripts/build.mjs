@@ -1,6 +1,7 @@
 // Bundles each Node app into apps/<app>/dist/main.mjs. Workspace packages (TypeScript sources) are
 // bundled in; third-party packages stay external and load from node_modules.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -33,3 +34,12 @@ await Promise.all(
   ),
 );
 console.log(`built ${apps.map((a) => `apps/${a}/dist/main.mjs`).join(', ')}`);
+
+// The web app: Vite bundles apps/web into apps/web/dist, which the server serves (WEB_DIST).
+const web = path.join(root, 'apps', 'web');
+const vite = spawnSync(process.execPath, [path.join(web, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: web, stdio: 'inherit' });
+if (vite.status !== 0) {
+  console.error('✖ the web build (vite build in apps/web) failed');
+  process.exit(1);
+}
+console.log('built apps/web/dist');

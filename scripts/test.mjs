@@ -1,5 +1,5 @@
-// `npm test`: install what is missing, then lint, types, dependency rules, unit, integration and
-// end-to-end tests. Stops at the first failing stage and exits non-zero.
+// `npm test`: install what is missing, then lint, types, dependency rules, unit, integration,
+// end-to-end, web and browser tests. Stops at the first failing stage and exits non-zero.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
@@ -35,6 +35,10 @@ const stages = [
   ['unit tests', 'pnpm', ['exec', 'vitest', 'run', '--project', 'unit']],
   ['integration tests', 'pnpm', ['exec', 'vitest', 'run', '--project', 'integration']],
   ['end-to-end tests', 'pnpm', ['exec', 'vitest', 'run', '--project', 'e2e']],
+  ['web types', 'pnpm', ['exec', 'tsc', '-p', 'apps/web']],
+  ['web unit tests', 'pnpm', ['exec', 'vitest', 'run', '--project', 'web']],
+  // Playwright in Debian's Chromium against the stack started as `npm start` does (playwright.config.ts).
+  ['browser tests', 'pnpm', ['exec', 'playwright', 'test']],
 ];
 
 try {

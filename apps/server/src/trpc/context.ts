@@ -1,4 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+// Brings in the cookie augmentation of FastifyRequest/FastifyReply wherever this file is type-checked (also from the web app).
+import type {} from '@fastify/cookie';
 import type { PrismaClient, Role } from '@qiao/db';
 import type { Logger, SecretBox, StepQueue } from '@qiao/runtime';
 import type { ApiKeyVerifier } from '../gateway/api-keys';

@@ -76,7 +76,9 @@ async function sendRequest(request: HttpRequest): Promise<HttpResponse> {
   const timeout = AbortSignal.timeout(request.timeoutMs);
   const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
   try {
-    const response = await fetch(url, { method: request.method.toUpperCase(), headers, body, signal });
+    // The cast is for the DOM lib (the web app type-checks the server's router type with it), whose
+    // fetch refuses views that might sit on a SharedArrayBuffer; ours never do.
+    const response = await fetch(url, { method: request.method.toUpperCase(), headers, body: body as string | Uint8Array<ArrayBuffer> | undefined, signal });
     // Reading the body is under the same signal, so a server that stalls mid-body also times out.
     const text = await readBody({ response, maxBytes, system, target });
     const responseHeaders: Record<string, string> = {};

@@ -25,7 +25,20 @@ function parseCredentials(connectorId: string, credentials: unknown) {
 const publicSelect = { id: true, name: true, connectorId: true, summary: true, createdAt: true, updatedAt: true, lastUsedAt: true, lastError: true } satisfies Prisma.ConnectionSelect;
 
 export const connectionsRouter = router({
-  connectors: procedure(OPERATE).query(() => builtinConnectors.map((c) => ({ id: c.id, name: c.name, group: c.group, auth: z.toJSONSchema(c.auth, { unrepresentable: 'any' }) }))),
+  /** What the connection form needs: the auth JSON Schema as the user fills it in (defaults optional) and which fields are secret. */
+  connectors: procedure(OPERATE).query(() =>
+    builtinConnectors.map((c) => ({
+      id: c.id,
+      name: c.name,
+      description: c.description ?? null,
+      group: c.group,
+      auth: z.toJSONSchema(c.auth, { unrepresentable: 'any', io: 'input' }),
+      secretFields: secretFields(c),
+      endpointFields: endpointFields(c),
+      publicFields: [...(c.publicFields ?? [])],
+      testable: c.testConnection !== undefined,
+    })),
+  ),
   list: procedure(OPERATE).query(({ ctx }) => ctx.services.prisma.connection.findMany({ orderBy: { name: 'asc' }, select: publicSelect })),
   create: procedure(DESIGN)
     .input(z.object({ name: z.string().trim().min(1).max(100), connectorId: z.string().min(1).max(50), credentials: z.record(z.string(), z.unknown()) }))

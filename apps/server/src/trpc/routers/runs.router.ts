@@ -12,6 +12,8 @@ export const runsRouter = router({
         flowId: z.uuid().optional(),
         status: runStatus.optional(),
         businessKey: z.string().max(200).optional(),
+        /** The CloudEvent `id` of the triggering event. */
+        eventId: z.string().max(256).optional(),
         from: z.iso.datetime().optional(),
         to: z.iso.datetime().optional(),
         cursor: z.uuid().optional(),
@@ -23,6 +25,7 @@ export const runsRouter = router({
         ...(input.flowId ? { flowId: input.flowId } : {}),
         ...(input.status ? { status: input.status } : {}),
         ...(input.businessKey ? { businessKey: { contains: input.businessKey } } : {}),
+        ...(input.eventId ? { event: { eventId: input.eventId } } : {}),
         ...(input.from || input.to ? { createdAt: { ...(input.from ? { gte: new Date(input.from) } : {}), ...(input.to ? { lte: new Date(input.to) } : {}) } } : {}),
       };
       const [items, counts] = await Promise.all([
@@ -31,7 +34,7 @@ export const runsRouter = router({
           orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
           take: input.limit + 1,
           ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
-          select: { id: true, flowId: true, status: true, businessKey: true, createdAt: true, finishedAt: true, error: true, flow: { select: { name: true } } },
+          select: { id: true, flowId: true, status: true, businessKey: true, createdAt: true, startedAt: true, finishedAt: true, error: true, flow: { select: { name: true } }, flowVersion: { select: { version: true } }, event: { select: { eventId: true } } },
         }),
         ctx.services.prisma.run.groupBy({ by: ['status'], where: { ...where, status: undefined }, _count: { _all: true } }),
       ]);

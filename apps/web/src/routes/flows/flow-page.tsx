@@ -1,0 +1,141 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
+import { keys } from '../../api/keys';
+import { can, DESIGN } from '../../auth/access';
+import { useUser } from '../../auth/use-user';
+import { DateTime } from '../../components/date-time';
+import { DataState } from '../../components/data-state';
+import { PageHeader } from '../../components/page-header';
+import { StatusBadge } from '../../components/status-badge';
+import { formatDateTime } from '../../lib/format-date';
+import { trpc } from '../../trpc';
+import { FlowActionDialog, type FlowAction } from './flow-dialogs';
+import { FlowGraphList } from './flow-graph-list';
+
+/**
+ * A flow, read-only: what it is, its versions, and the steps of the published version (or of the
+ * draft while nothing is published). The canvas designer will take this route over.
+ */
+export function FlowPage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation('flows');
+  const user = useUser();
+  const navigate = useNavigate();
+  const [action, setAction] = useState<FlowAction | null>(null);
+  const flow = useQuery({ queryKey: keys.flow(id), queryFn: () => trpc.flows.get.query({ id }) });
+  const versions = useQuery({ queryKey: keys.flowVersions(id), queryFn: () => trpc.flows.versions.query({ id }) });
+
+  return (
+    <>
+      <p className="breadcrumbs">
+        <Link to="/flows">{t('title')}</Link>
+      </p>
+      <DataState query={flow}>
+        {(f) => {
+          const ref = { id: f.id, name: f.name };
+          const published = versions.data?.find((v) => v.version === f.publishedVersion);
+          return (
+            <>
+              <PageHeader
+                title={
+                  <>
+                    {f.name} <StatusBadge status={f.status} />
+                  </>
+                }
+                actions={
+                  can(user, DESIGN) &&
+                  f.status !== 'archived' && (
+                    <>
+                      <button type="button" className="btn" onClick={() => setAction({ kind: 'rename', flow: ref })}>
+                        {t('actions.rename')}
+                      </button>
+                      <button type="button" className="btn" onClick={() => setAction({ kind: 'duplicate', flow: ref })}>
+                        {t('actions.duplicate')}
+                      </button>
+                      <button type="button" className="btn btn-danger-outline" onClick={() => setAction({ kind: 'archive', flow: ref })}>
+                        {t('actions.archive')}
+                      </button>
+                    </>
+                  )
+                }
+              >
+                {f.description && <p className="muted">{f.description}</p>}
+              </PageHeader>
+              <p className="notice" role="note">
+                {t('page.readOnly')}
+              </p>
+              <dl className="facts">
+                <dt>{t('columns.trigger')}</dt>
+                <dd>
+                  <code>{f.triggerType ?? triggerOf(f.draft) ?? '—'}</code>
+                </dd>
+                <dt>{t('columns.version')}</dt>
+                <dd>{f.publishedVersion ? `v${f.publishedVersion}` : t('page.notPublished')}</dd>
+                <dt>{t('page.created')}</dt>
+                <dd>{formatDateTime(f.createdAt)}</dd>
+                <dt>{t('columns.updated')}</dt>
+                <dd>{formatDateTime(f.updatedAt)}</dd>
+                <dt>{t('page.runs')}</dt>
+                <dd>
+                  <Link to={`/runs?flow=${f.id}`}>{t('page.viewRuns')}</Link>
+                </dd>
+              </dl>
+
+              <section aria-labelledby="versions-title">
+                <h2 id="versions-title">{t('page.versions')}</h2>
+                <DataState query={versions} isEmpty={(list) => list.length === 0} empty={t('page.noVersions')}>
+                  {(list) => (
+                    <div className="table-wrap">
+                      <table className="table" aria-labelledby="versions-title">
+                        <thead>
+                          <tr>
+                            <th scope="col">{t('page.version')}</th>
+                            <th scope="col">{t('page.publishedAt')}</th>
+                            <th scope="col">{t('page.publishedBy')}</th>
+                            <th scope="col">{t('page.comment')}</th>
+                            <th scope="col">{t('page.planHash')}</th>
+                          </tr>
+                        </thead>
+                        <tbody>
+                          {list.map((v) => (
+                            <tr key={v.id}>
+                              <td>
+                                v{v.version} {v.version === f.publishedVersion && <span className="badge badge-published">{t('page.current')}</span>}
+                              </td>
+                              <td><DateTime value={v.publishedAt} /></td>
+                              <td>{v.publishedBy ?? '—'}</td>
+                              <td>{v.comment || <span className="muted">—</span>}</td>
+                              <td>
+                                <code className="small" title={v.planHash}>
+                                  {v.planHash.slice(0, 12)}
+                                </code>
+                              </td>
+                            </tr>
+                          ))}
+                        </tbody>
+                      </table>
+                    </div>
+                  )}
+                </DataState>
+              </section>
+
+              <section aria-labelledby="steps-title">
+                <h2 id="steps-title">{published ? t('page.stepsOfVersion', { version: published.version }) : t('page.stepsOfDraft')}</h2>
+                <FlowGraphList document={published ? published.definition : f.draft} />
+              </section>
+            </>
+          );
+        }}
+      </DataState>
+      <FlowActionDialog action={action} onClose={() => setAction(null)} onArchived={() => void navigate('/flows')} />
+    </>
+  );
+}
+
+function triggerOf(draft: unknown): string | null {
+  if (typeof draft !== 'object' || draft === null || !('trigger' in draft)) return null;
+  const trigger: unknown = draft.trigger;
+  return typeof trigger === 'object' && trigger !== null && 'eventType' in trigger && typeof trigger.eventType === 'string' ? trigger.eventType : null;
+}
