@@ -96,6 +96,13 @@ describe('connections keep their secrets', () => {
     expect(renamed.statusCode).toBe(200);
     expect(h.services.box.openJson((await h.db.prisma.connection.findFirstOrThrow({ where: { id: row.id } })).secret)).toMatchObject({ username: 'u2', password: 'TopSecret-123' });
 
+    const limited = await h.app.inject({ method: 'POST', url: '/trpc/connections.update', headers: { cookie, 'content-type': 'application/json' }, payload: { id: row.id, settings: { rateLimitPerSecond: 8 } } });
+    expect(limited.json()).toMatchObject({ result: { data: { settings: { rateLimitPerSecond: 8 } } } });
+    const unlimited = await h.app.inject({ method: 'POST', url: '/trpc/connections.update', headers: { cookie, 'content-type': 'application/json' }, payload: { id: row.id, settings: { rateLimitPerSecond: null } } });
+    expect(unlimited.json()).toMatchObject({ result: { data: { settings: {} } } });
+    const tooFast = await h.app.inject({ method: 'POST', url: '/trpc/connections.update', headers: { cookie, 'content-type': 'application/json' }, payload: { id: row.id, settings: { rateLimitPerSecond: 0 } } });
+    expect(tooFast.statusCode).toBe(400);
+
     const tested = await h.app.inject({ method: 'POST', url: '/trpc/connections.test', headers: { cookie, 'content-type': 'application/json' }, payload: { id: row.id } });
     expect(tested.json()).toMatchObject({ result: { data: { ok: false } } });
     expect(tested.body).not.toContain('TopSecret-123');

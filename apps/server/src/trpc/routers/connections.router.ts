@@ -22,7 +22,14 @@ function parseCredentials(connectorId: string, credentials: unknown) {
   return parsed.data as Record<string, unknown>;
 }
 
-const publicSelect = { id: true, name: true, connectorId: true, summary: true, createdAt: true, updatedAt: true, lastUsedAt: true, lastError: true } satisfies Prisma.ConnectionSelect;
+/** Operational limits; `rateLimitPerSecond: null` removes the limit. */
+const settingsSchema = z.object({ rateLimitPerSecond: z.number().int().min(1).max(10_000).nullable().optional() });
+
+function settingsJson(settings: z.infer<typeof settingsSchema> | undefined): Prisma.InputJsonValue {
+  return settings?.rateLimitPerSecond ? { rateLimitPerSecond: settings.rateLimitPerSecond } : {};
+}
+
+const publicSelect = { id: true, name: true, connectorId: true, summary: true, settings: true, createdAt: true, updatedAt: true, lastUsedAt: true, lastError: true } satisfies Prisma.ConnectionSelect;
 
 export const connectionsRouter = router({
   /** What the connection form needs: the auth JSON Schema as the user fills it in (defaults optional) and which fields are secret. */
@@ -41,20 +48,20 @@ export const connectionsRouter = router({
   ),
   list: procedure(OPERATE).query(({ ctx }) => ctx.services.prisma.connection.findMany({ orderBy: { name: 'asc' }, select: publicSelect })),
   create: procedure(DESIGN)
-    .input(z.object({ name: z.string().trim().min(1).max(100), connectorId: z.string().min(1).max(50), credentials: z.record(z.string(), z.unknown()) }))
+    .input(z.object({ name: z.string().trim().min(1).max(100), connectorId: z.string().min(1).max(50), credentials: z.record(z.string(), z.unknown()), settings: settingsSchema.optional() }))
     .mutation(async ({ ctx, input }) => {
       const credentials = parseCredentials(input.connectorId, input.credentials);
       const exists = await ctx.services.prisma.connection.findUnique({ where: { name: input.name }, select: { id: true } });
       if (exists) throw new TRPCError({ code: 'CONFLICT', message: `A connection named "${input.name}" already exists.` });
       const row = await ctx.services.prisma.connection.create({
-        data: { name: input.name, connectorId: input.connectorId, secret: ctx.services.box.sealJson(credentials), summary: publicSummary(connectorOf(input.connectorId), credentials), createdById: ctx.user.id },
+        data: { name: input.name, connectorId: input.connectorId, secret: ctx.services.box.sealJson(credentials), summary: publicSummary(connectorOf(input.connectorId), credentials), settings: settingsJson(input.settings), createdById: ctx.user.id },
         select: publicSelect,
       });
       await audit(ctx, { action: 'connection.create', targetType: 'connection', targetId: row.id, detail: { name: input.name, connectorId: input.connectorId } });
       return row;
     }),
   update: procedure(DESIGN)
-    .input(z.object({ id: z.uuid(), name: z.string().trim().min(1).max(100).optional(), credentials: z.record(z.string(), z.unknown()).optional() }))
+    .input(z.object({ id: z.uuid(), name: z.string().trim().min(1).max(100).optional(), credentials: z.record(z.string(), z.unknown()).optional(), settings: settingsSchema.optional() }))
     .mutation(async ({ ctx, input }) => {
       const current = await ctx.services.prisma.connection.findUnique({ where: { id: input.id }, select: { connectorId: true, secret: true } });
       if (!current) throw new TRPCError({ code: 'NOT_FOUND', message: `Connection ${input.id} does not exist.` });
@@ -76,7 +83,7 @@ export const connectionsRouter = router({
         const credentials = parseCredentials(current.connectorId, { ...stored, ...given });
         secretData = { secret: ctx.services.box.sealJson(credentials), summary: publicSummary(connector, credentials) };
       }
-      const row = await ctx.services.prisma.connection.update({ where: { id: input.id }, data: { ...(input.name ? { name: input.name } : {}), ...secretData }, select: publicSelect });
+      const row = await ctx.services.prisma.connection.update({ where: { id: input.id }, data: { ...(input.name ? { name: input.name } : {}), ...secretData, ...(input.settings ? { settings: settingsJson(input.settings) } : {}) }, select: publicSelect });
       await audit(ctx, { action: 'connection.update', targetType: 'connection', targetId: input.id, detail: { name: input.name, credentialsChanged: Boolean(input.credentials) } });
       return row;
     }),

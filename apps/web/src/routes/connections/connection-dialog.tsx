@@ -40,20 +40,26 @@ export function ConnectionDialog({ connectors, connection, onClose }: Connection
   const [initial, setInitial] = useState<FormValues>(start);
   const [values, setValues] = useState<FormValues>(initial);
   const [name, setName] = useState(connection?.name ?? '');
+  const [rateLimit, setRateLimit] = useState(() => {
+    const limit = (connection?.settings as { rateLimitPerSecond?: unknown } | undefined)?.rateLimitPerSecond;
+    return typeof limit === 'number' ? String(limit) : '';
+  });
   const [problems, setProblems] = useState<Record<string, FieldProblem | string>>({});
   const test = useTestConnection();
 
   const save = useMutation({
     mutationFn: async () => {
       const credentials = toCredentials(schema, values, { secretFields, mode, initial });
+      const settings = { rateLimitPerSecond: rateLimit.trim() ? Number(rateLimit) : null };
       if (connection) {
         return trpc.connections.update.mutate({
           id: connection.id,
+          settings,
           ...(name.trim() !== connection.name ? { name: name.trim() } : {}),
           ...(Object.keys(credentials).length > 0 ? { credentials } : {}),
         });
       }
-      return trpc.connections.create.mutate({ name: name.trim(), connectorId, credentials });
+      return trpc.connections.create.mutate({ name: name.trim(), connectorId, credentials, settings });
     },
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: keys.connections });
@@ -123,6 +129,13 @@ export function ConnectionDialog({ connectors, connection, onClose }: Connection
             optionLabel={(_f, o) => optionLabel(t, o)}
           />
         </fieldset>
+        <label className="field">
+          <span>{t('dialog.rateLimit')}</span>
+          <input type="number" inputMode="numeric" min={1} max={10000} step={1} value={rateLimit} onChange={(e) => setRateLimit(e.target.value)} aria-describedby="rate-limit-hint" />
+          <span className="hint" id="rate-limit-hint">
+            {t('dialog.rateLimitHint')}
+          </span>
+        </label>
         {save.isError && <ErrorBox error={save.error} />}
         {connection && test.result && <TestResult result={test.result} />}
         <div className="modal-footer inline">
