@@ -22,6 +22,8 @@ const envSchema = z.object({
   /** In production, the first admin is created from these when the database has no users yet. */
   QIAO_ADMIN_USERNAME: z.string().min(2).default('admin'),
   QIAO_ADMIN_PASSWORD: z.string().min(12, { error: 'QIAO_ADMIN_PASSWORD must be at least 12 characters' }).optional(),
+  /** Connections this server keeps to PostgreSQL; several servers and workers share the database's max_connections (100 by default). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -9,7 +9,7 @@ import { ApiKeyVerifier } from './gateway/api-keys';
 async function main(): Promise<void> {
   const env = loadEnv();
   const logger = pino({ level: env.LOG_LEVEL, base: { app: 'server' } });
-  const prisma = createPrisma(env.DATABASE_URL, { max: 20 });
+  const prisma = createPrisma(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE });
   const redis = createRedis(env.REDIS_URL, 'producer');
   const queue = createStepQueue(redis, env.QUEUE_PREFIX);
   const services = {

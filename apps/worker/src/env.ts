@@ -17,6 +17,8 @@ const envSchema = z.object({
   LEASE_MARGIN_MS: z.coerce.number().int().min(0).default(30_000),
   /** How often the compensation pass retries runs stopped by an unreachable remote system (0 = off). */
   COMPENSATION_INTERVAL_MS: z.coerce.number().int().min(0).default(10 * 60_000),
+  /** Connections this worker keeps to PostgreSQL. Steps spend most of their time waiting on remote systems and hold a connection only for short queries, so far fewer than WORKER_CONCURRENCY suffice; several processes share the database's max_connections (100 by default). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -6,7 +6,7 @@ import { loadEnv } from './env';
 async function main(): Promise<void> {
   const env = loadEnv();
   const logger = pino({ level: env.LOG_LEVEL, base: { app: 'worker', pid: process.pid } });
-  const prisma = createPrisma(env.DATABASE_URL, { max: Math.min(50, env.WORKER_CONCURRENCY + 5) });
+  const prisma = createPrisma(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE });
   const worker = await startWorker({
     prisma,
     redisUrl: env.REDIS_URL,

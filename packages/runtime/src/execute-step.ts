@@ -36,7 +36,8 @@ interface ClaimedStep {
   attemptBase: number;
 }
 
-export type StepOutcome = 'succeeded' | 'failed' | 'not_claimed';
+/** `deferred`: the flow is at its concurrency limit; the caller should offer the job again shortly. */
+export type StepOutcome = 'succeeded' | 'failed' | 'not_claimed' | 'deferred';
 
 /**
  * Runs one try of one step. The step is claimed with a lease in PostgreSQL (so a duplicate job is
@@ -46,14 +47,16 @@ export type StepOutcome = 'succeeded' | 'failed' | 'not_claimed';
 export async function executeStep(deps: ExecutorDeps, job: StepJob): Promise<StepOutcome> {
   const run = await deps.prisma.run.findUnique({
     where: { id: job.runId },
-    select: { status: true, flowVersionId: true, event: { select: { eventId: true, source: true, type: true, subject: true, time: true, data: true, extensions: true } } },
+    select: { status: true, flowId: true, flowVersionId: true, flow: { select: { settings: true } }, event: { select: { eventId: true, source: true, type: true, subject: true, time: true, data: true, extensions: true } } },
   });
   if (!run || (run.status !== 'pending' && run.status !== 'running')) return 'not_claimed';
   const plan = await deps.plans.get(run.flowVersionId);
   const node = plan.nodes[job.nodeId];
   if (!node) return 'not_claimed';
 
-  const claimed = await claim(deps, job, node);
+  const limit = maxConcurrency(run.flow.settings);
+  const claimed = limit === null ? await claim(deps.prisma, { job, node, leaseMarginMs: deps.leaseMarginMs }) : await claimWithinLimit(deps, { job, node, flowId: run.flowId, limit });
+  if (claimed === 'busy') return 'deferred';
   if (!claimed) return 'not_claimed';
   try {
     const startedAt = Date.now();
@@ -123,9 +126,20 @@ async function release(deps: ExecutorDeps, job: StepJob, claimed: ClaimedStep): 
     WHERE id = ${claimed.id}::uuid AND status = 'running'::"StepStatus" AND attempt = ${job.attempt}`;
 }
 
-async function claim(deps: ExecutorDeps, job: StepJob, node: PlanNode): Promise<ClaimedStep | null> {
-  const leaseMs = node.timeoutMs + (deps.leaseMarginMs ?? 30_000);
-  const rows = await deps.prisma.$queryRaw<ClaimedStep[]>`
+function maxConcurrency(settings: unknown): number | null {
+  const value = (settings as { maxConcurrency?: unknown } | null)?.maxConcurrency;
+  return typeof value === 'number' && value > 0 ? value : null;
+}
+
+interface ClaimArgs {
+  job: StepJob;
+  node: PlanNode;
+  leaseMarginMs: number | undefined;
+}
+
+async function claim(db: Prisma.TransactionClient, { job, node, leaseMarginMs }: ClaimArgs): Promise<ClaimedStep | null> {
+  const leaseMs = node.timeoutMs + (leaseMarginMs ?? 30_000);
+  const rows = await db.$queryRaw<ClaimedStep[]>`
     UPDATE steps SET status = 'running'::"StepStatus", attempt = ${job.attempt}, "startedAt" = now(),
       "leaseUntil" = now() + make_interval(secs => ${leaseMs / 1000}), "nextAttemptAt" = NULL, "updatedAt" = now()
     WHERE "runId" = ${job.runId}::uuid AND "nodeId" = ${job.nodeId}
@@ -134,10 +148,25 @@ async function claim(deps: ExecutorDeps, job: StepJob, node: PlanNode): Promise<
     RETURNING id, "runId", "idempotencyKey", "leaseUntil", "inputOverride", "attemptBase"`;
   const step = rows[0];
   if (!step) return null;
-  await deps.prisma.$executeRaw`
+  await db.$executeRaw`
     UPDATE runs SET status = 'running'::"RunStatus", "startedAt" = COALESCE("startedAt", now()), "updatedAt" = now()
     WHERE id = ${job.runId}::uuid AND status = 'pending'::"RunStatus"`;
   return step;
+}
+
+/**
+ * A flow limited to N steps at once: count its steps in flight and claim under a per-flow advisory
+ * lock, so two workers cannot both take the last slot. Over the limit the job waits; it is not dropped.
+ */
+async function claimWithinLimit(deps: ExecutorDeps, args: { job: StepJob; node: PlanNode; flowId: string; limit: number }): Promise<ClaimedStep | null | 'busy'> {
+  return deps.prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`qiao-flow:${args.flowId}`}))`;
+    const busy = await tx.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM steps s JOIN runs r ON r.id = s."runId"
+      WHERE r."flowId" = ${args.flowId}::uuid AND s.status = 'running'::"StepStatus" AND s."leaseUntil" > now()`;
+    if ((busy[0]?.n ?? 0) >= args.limit) return 'busy' as const;
+    return claim(tx, { job: args.job, node: args.node, leaseMarginMs: deps.leaseMarginMs });
+  }, TX_OPTIONS);
 }
 
 async function upstreamOutputs(prisma: PrismaClient, runId: string, upstream: string[]): Promise<Record<string, unknown>> {

@@ -24,6 +24,8 @@ interface Received {
 }
 const received: Received[] = [];
 const flakyFailures = new Map<string, number>();
+let slowInFlight = 0;
+let slowMaxInFlight = 0;
 let sink: http.Server;
 let sinkUrl = '';
 
@@ -42,11 +44,12 @@ async function start(): Promise<RunningWorker> {
   });
 }
 
-async function publish(eventType: string, nodes: unknown[], edges: unknown[] = [], filter?: string): Promise<void> {
+async function publish(eventType: string, nodes: unknown[], edges: unknown[] = [], options: { filter?: string; settings?: Prisma.InputJsonValue } = {}): Promise<void> {
+  const { filter, settings = {} } = options;
   const document = { schemaVersion: 1, name: eventType, trigger: { eventType, ...(filter ? { filter } : {}) }, nodes, edges };
   const result = compile(document, nodeTypeRegistry());
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  const flow = await db.prisma.flow.create({ data: { name: eventType, draft: document as Prisma.InputJsonValue, status: 'published', triggerType: eventType, publishedVersion: 1 } });
+  const flow = await db.prisma.flow.create({ data: { name: eventType, draft: document as Prisma.InputJsonValue, status: 'published', triggerType: eventType, publishedVersion: 1, settings } });
   await db.prisma.flowVersion.create({
     data: { flowId: flow.id, version: 1, definition: document as Prisma.InputJsonValue, plan: result.plan as unknown as Prisma.InputJsonValue, planHash: createHash('sha256').update(canonicalJson(result.plan)).digest('hex') },
   });
@@ -83,7 +86,14 @@ beforeAll(async () => {
       const body = text ? (JSON.parse(text) as { order?: string; amount?: number }) : null;
       received.push({ at: Date.now(), path, key: req.headers['idempotency-key'] as string | undefined, body });
       const failuresLeft = flakyFailures.get(body?.order ?? '') ?? 0;
-      if (path.startsWith('/flaky') && failuresLeft > 0) {
+      if (path.startsWith('/slow')) {
+        slowInFlight += 1;
+        slowMaxInFlight = Math.max(slowMaxInFlight, slowInFlight);
+        setTimeout(() => {
+          slowInFlight -= 1;
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, ...body }));
+        }, 150);
+      } else if (path.startsWith('/flaky') && failuresLeft > 0) {
         flakyFailures.set(body?.order ?? '', failuresLeft - 1);
         res.writeHead(503).end('busy');
       } else if (path.startsWith('/bad')) {
@@ -106,7 +116,8 @@ beforeAll(async () => {
     { id: 'no', source: 'post', target: 'small', condition: 'steps.post.body.amount <= 100' },
   ]);
   await publish('t.flaky', [httpNode('call', '/flaky')]);
-  await publish('t.filtered', [httpNode('call', '/ok')], [], 'event.data.amount > 10');
+  await publish('t.filtered', [httpNode('call', '/ok')], [], { filter: 'event.data.amount > 10' });
+  await publish('t.concurrent', [httpNode('call', '/slow')], [], { settings: { maxConcurrency: 2 } });
   await publish('t.limited', [httpNode('call', '/limited', { connectionId: limitedConnectionId })]);
   await publish('t.skip', [httpNode('post', '/bad'), httpNode('big', '/big'), httpNode('small', '/small')], [
     { id: 'yes', source: 'post', target: 'big', condition: 'steps.post.body.amount > 100' },
@@ -282,6 +293,14 @@ describe('durable runs', () => {
     expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(5);
     // Unthrottled, 14 calls finish within one second; at 4/s they need at least four.
     expect(perSecond.size).toBeGreaterThanOrEqual(4);
+  });
+
+  it('runs no more steps of a flow at once than its concurrency limit allows; the rest wait', async () => {
+    slowMaxInFlight = 0;
+    const receipts = await Promise.all(Array.from({ length: 10 }, (_, i) => send('t.concurrent', { orderNo: `CC-${i}`, amount: 1 })));
+    for (const r of receipts) expect((await settled(r.receipt.runs[0]?.id ?? '')).status).toBe('succeeded');
+    expect(received.filter((r) => r.path === '/slow')).toHaveLength(10);
+    expect(slowMaxInFlight).toBe(2);
   });
 
   it('cancels a run so that nothing more of it runs', async () => {

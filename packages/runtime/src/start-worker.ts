@@ -1,4 +1,4 @@
-import { Queue, Worker } from 'bullmq';
+import { DelayedError, Queue, Worker } from 'bullmq';
 import { compensate } from './compensation';
 import { createSessionStore } from '@qiao/connectors';
 import type { PrismaClient } from '@qiao/db';
@@ -53,7 +53,15 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
 
   const desk = { prisma, queue, plans: deps.plans, logger };
-  const worker = new Worker<StepJob>(STEP_QUEUE, async (job) => executeStep(deps, job.data), {
+  const worker = new Worker<StepJob>(STEP_QUEUE, async (job, token) => {
+    const outcome = await executeStep(deps, job.data);
+    if (outcome === 'deferred') {
+      // The flow is at its concurrency limit: offer the job again shortly, without counting a failure.
+      await job.moveToDelayed(Date.now() + 200 + Math.floor(Math.random() * 300), token);
+      throw new DelayedError();
+    }
+    return outcome;
+  }, {
     connection: workerRedis,
     prefix: options.prefix,
     concurrency: options.concurrency,
@@ -64,7 +72,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 
   // Compensation is a repeatable BullMQ job: the scheduler guarantees one run per interval however many workers there are.
   const compensationQueue = new Queue(COMPENSATION_QUEUE, { connection: producerRedis, prefix: options.prefix });
-  const compensationWorker = new Worker(COMPENSATION_QUEUE, async () => compensate(desk), { connection: workerRedis.duplicate(), prefix: options.prefix, concurrency: 1 });
+  const compensationRedis = workerRedis.duplicate();
+  const compensationWorker = new Worker(COMPENSATION_QUEUE, async () => compensate(desk), { connection: compensationRedis, prefix: options.prefix, concurrency: 1 });
   compensationWorker.on('error', (err) => logger.error({ err: String(err) }, 'compensation worker error'));
   const every = options.compensationEveryMs ?? 10 * 60_000;
   if (every > 0) await compensationQueue.upsertJobScheduler('compensation', { every }, { name: 'compensate', opts: { removeOnComplete: 100, removeOnFail: 100 } });
@@ -93,8 +102,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       if ((await Promise.race([closing.then(() => 'closed' as const), graceOver])) === 'timeout') shutdown.abort();
       await closing;
       shutdown.abort();
+      await compensationWorker.close();
+      await compensationQueue.close();
       await queue.close();
       workerRedis.disconnect();
+      compensationRedis.disconnect();
       producerRedis.disconnect();
     },
   };
