@@ -1,7 +1,7 @@
 import { DEMO, DEMO_FLOW_NAME, expect, login, screenshot, test } from './support/fixtures';
 
-test('the flows list shows the seeded demo flow, published, with its trigger', async ({ page }) => {
-  await login(page, DEMO.designer);
+test('the flows list shows the seeded demo flow, published, with its trigger; an operator sees it read-only', async ({ page }) => {
+  await login(page, DEMO.operator);
   await expect(page).toHaveURL(/\/flows$/);
   const row = page.getByTestId('flow-row').filter({ hasText: DEMO_FLOW_NAME });
   await expect(row).toBeVisible();
@@ -31,8 +31,10 @@ test('a designer creates a flow from the blank template, renames it and archives
   await screenshot(page, 'flow-create-dialog');
   await dialog.getByRole('button', { name: 'Create flow' }).click();
 
-  // The new flow's page: a draft, nothing published.
+  // The new flow opens in the designer: an empty canvas; its details page says nothing is published.
   await expect(page.getByRole('heading', { level: 1 })).toContainText(name);
+  await expect(page.getByText('Drag a step from the palette onto the canvas to begin.')).toBeVisible();
+  await page.getByRole('link', { name: 'Versions & details' }).click();
   await expect(page.getByText('not published', { exact: true })).toBeVisible();
   await expect(page.getByText('This flow has no steps yet.')).toBeVisible();
 

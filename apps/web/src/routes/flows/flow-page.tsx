@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { keys } from '../../api/keys';
 import { can, DESIGN } from '../../auth/access';
 import { useUser } from '../../auth/use-user';
@@ -11,15 +11,27 @@ import { PageHeader } from '../../components/page-header';
 import { StatusBadge } from '../../components/status-badge';
 import { formatDateTime } from '../../lib/format-date';
 import { trpc } from '../../trpc';
+import { FlowDesigner } from './designer/flow-designer';
 import { FlowActionDialog, type FlowAction } from './flow-dialogs';
 import { FlowGraphList } from './flow-graph-list';
 
 /**
- * A flow, read-only: what it is, its versions, and the steps of the published version (or of the
- * draft while nothing is published). The canvas designer will take this route over.
+ * A flow: the canvas designer for those who design (admins, designers) while the flow is not
+ * archived; otherwise — and with `?view=details` — the read-only page: what it is, its versions,
+ * and the steps of the published version (or of the draft while nothing is published).
  */
 export function FlowPage() {
   const { id = '' } = useParams();
+  const user = useUser();
+  const [search] = useSearchParams();
+  const flow = useQuery({ queryKey: keys.flow(id), queryFn: () => trpc.flows.get.query({ id }) });
+  const designing = can(user, DESIGN) && search.get('view') !== 'details';
+  if (designing && flow.data && flow.data.status !== 'archived') return <FlowDesigner key={flow.data.id} flow={flow.data} />;
+  if (designing && !flow.data) return <DataState query={flow}>{() => null}</DataState>;
+  return <FlowDetails id={id} />;
+}
+
+function FlowDetails({ id }: { id: string }) {
   const { t } = useTranslation('flows');
   const user = useUser();
   const navigate = useNavigate();
@@ -64,7 +76,13 @@ export function FlowPage() {
                 {f.description && <p className="muted">{f.description}</p>}
               </PageHeader>
               <p className="notice" role="note">
-                {t('page.readOnly')}
+                {can(user, DESIGN) && f.status !== 'archived' ? (
+                  <>
+                    {t('page.readOnlyDesigner')} <Link to={`/flows/${f.id}`}>{t('page.openDesigner')}</Link>
+                  </>
+                ) : (
+                  t('page.readOnly')
+                )}
               </p>
               <dl className="facts">
                 <dt>{t('columns.trigger')}</dt>

@@ -1,0 +1,155 @@
+import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { EditorDocument, EditorEdge, EditorNode } from '../../../lib/flow-editor-model';
+import type { RouterOutputs } from '../../../trpc';
+import { ParamField } from './param-field';
+import { errorsByField, messageIn, type CompileErrorLike } from './problems';
+import type { NodeTypeInfo } from './types';
+
+type Connection = RouterOutputs['connections']['list'][number];
+
+function FieldErrors({ errors }: { errors: CompileErrorLike[] | undefined }) {
+  const { i18n } = useTranslation();
+  if (!errors || errors.length === 0) return null;
+  return (
+    <span className="field-error" role="alert">
+      {errors.map((e) => messageIn(e, i18n.language)).join(' ')}
+    </span>
+  );
+}
+
+/** Configuration of the selected node: name, connection, parameters from its type's schema. */
+export function NodePanel({ node, info, connections, errors, onChange }: { node: EditorNode; info: NodeTypeInfo | undefined; connections: readonly Connection[]; errors: CompileErrorLike[]; onChange: (update: (n: EditorNode) => EditorNode, key: string) => void }) {
+  const { t, i18n } = useTranslation('designer');
+  const nameId = useId();
+  const connectionId = useId();
+  const byField = errorsByField(errors);
+  const zh = i18n.language.startsWith('zh');
+  const properties = Object.entries(info?.params.properties ?? {});
+  const required = new Set(info?.params.required ?? []);
+  const known = new Set(['', 'name', 'connectionId', ...properties.map(([k]) => k)]);
+  const other = errors.filter((e) => !known.has(e.path[0] === 'parameters' ? String(e.path[1] ?? '') : String(e.path[0] ?? '')) || (e.path[0] !== 'parameters' && e.path.length === 0));
+  const usable = connections.filter((c) => c.connectorId === info?.connectorId);
+  return (
+    <section className="designer-panel-body" aria-label={t('panel.node')}>
+      <h2>{info ? (zh ? info.label['zh-CN'] : info.label.en) : node.type}</h2>
+      <p className="muted small">
+        {t('panel.id')}: <code>{node.id}</code> · <code>{node.type}</code>
+      </p>
+      {info?.description && <p className="small">{zh ? info.description['zh-CN'] : info.description.en}</p>}
+      {!info && <p className="field-error">{t('panel.unknownType')}</p>}
+      <div className="field">
+        <label htmlFor={nameId}>{t('panel.name')}</label>
+        <input id={nameId} className="input" value={node.name ?? ''} placeholder={node.id} onChange={(e) => onChange((n) => { const { name: _old, ...rest } = n; return e.target.value === '' ? rest : { ...rest, name: e.target.value }; }, `${node.id}:name`)} />
+        <FieldErrors errors={byField.get('name')} />
+      </div>
+      {info?.connectorId && (
+        <div className="field">
+          <label htmlFor={connectionId}>
+            {t('panel.connection')}
+            <span className="required" aria-hidden="true"> *</span>
+          </label>
+          <select id={connectionId} className="input" value={node.connectionId ?? ''} aria-invalid={byField.has('connectionId') || undefined} onChange={(e) => onChange((n) => { const { connectionId: _old, ...rest } = n; return e.target.value === '' ? rest : { ...rest, connectionId: e.target.value }; }, `${node.id}:connection`)}>
+            <option value="">{t('panel.chooseConnection')}</option>
+            {usable.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+          {usable.length === 0 && <span className="hint">{t('panel.noConnections', { connector: info.connectorId })}</span>}
+          <FieldErrors errors={byField.get('connectionId')} />
+        </div>
+      )}
+      {properties.length > 0 && <h3>{t('panel.parameters')}</h3>}
+      {properties.map(([name, schema]) => (
+        <ParamField
+          key={`${node.id}:${name}`}
+          name={name}
+          schema={schema}
+          required={required.has(name)}
+          value={node.parameters[name]}
+          problems={(byField.get(name) ?? []).map((e) => messageIn(e, i18n.language))}
+          onChange={(value) =>
+            onChange((n) => {
+              const parameters = { ...n.parameters };
+              if (value === undefined) delete parameters[name];
+              else parameters[name] = value;
+              return { ...n, parameters };
+            }, `${node.id}:param:${name}`)
+          }
+        />
+      ))}
+      {other.length > 0 && (
+        <div className="field">
+          <h3>{t('panel.otherProblems')}</h3>
+          <FieldErrors errors={other} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** The selected edge: its optional condition. */
+export function EdgePanel({ edge, names, errors, onChange }: { edge: EditorEdge; names: Map<string, string>; errors: CompileErrorLike[]; onChange: (condition: string, key: string) => void }) {
+  const { t } = useTranslation('designer');
+  const id = useId();
+  return (
+    <section className="designer-panel-body" aria-label={t('panel.edge')}>
+      <h2>{t('panel.edge')}</h2>
+      <p>
+        {names.get(edge.source) ?? edge.source} → {names.get(edge.target) ?? edge.target}
+      </p>
+      <div className="field">
+        <label htmlFor={id}>{t('panel.condition')}</label>
+        <textarea id={id} className="input mono" rows={2} spellCheck={false} value={edge.condition ?? ''} placeholder="event.data.amount > 50000" onChange={(e) => onChange(e.target.value, `${edge.id}:condition`)} />
+        <span className="hint">{t('panel.conditionHint')}</span>
+        <FieldErrors errors={errors} />
+      </div>
+    </section>
+  );
+}
+
+/** The flow's trigger, shown while nothing is selected. */
+export function TriggerPanel({ doc, errors, onChange }: { doc: EditorDocument; errors: CompileErrorLike[]; onChange: (trigger: EditorDocument['trigger'], key: string) => void }) {
+  const { t } = useTranslation('designer');
+  const eventId = useId();
+  const filterId = useId();
+  const byField = new Map<string, CompileErrorLike[]>();
+  for (const e of errors) {
+    const key = e.path[1] === 'filter' ? 'filter' : 'eventType';
+    byField.set(key, [...(byField.get(key) ?? []), e]);
+  }
+  return (
+    <section className="designer-panel-body" aria-label={t('panel.trigger')}>
+      <h2>{t('panel.trigger')}</h2>
+      <p className="muted small">{t('panel.triggerHint')}</p>
+      <div className="field">
+        <label htmlFor={eventId}>
+          {t('panel.eventType')}
+          <span className="required" aria-hidden="true"> *</span>
+        </label>
+        <input id={eventId} className="input mono" value={doc.trigger.eventType} placeholder="com.qiao.sales_order.created" onChange={(e) => onChange({ ...doc.trigger, eventType: e.target.value }, 'trigger:eventType')} />
+        <FieldErrors errors={byField.get('eventType')} />
+      </div>
+      <div className="field">
+        <label htmlFor={filterId}>{t('panel.filter')}</label>
+        <textarea
+          id={filterId}
+          className="input mono"
+          rows={2}
+          spellCheck={false}
+          value={doc.trigger.filter ?? ''}
+          placeholder="event.data.salesOrg = '100'"
+          onChange={(e) => {
+            const { filter: _old, ...rest } = doc.trigger;
+            onChange(e.target.value === '' ? rest : { ...rest, filter: e.target.value }, 'trigger:filter');
+          }}
+        />
+        <span className="hint">{t('panel.filterHint')}</span>
+        <FieldErrors errors={byField.get('filter')} />
+      </div>
+      <p className="muted small">{t('panel.stats', { nodes: doc.nodes.length, edges: doc.edges.length })}</p>
+    </section>
+  );
+}
