@@ -150,3 +150,17 @@ describe('connections.connectors', () => {
     expect(res.data.find((c) => c.id === 'http')?.secretFields).toEqual(['value', 'password', 'token']);
   });
 });
+
+describe('flow settings', () => {
+  it('sets and clears the concurrency limit, audited; operators may not', async () => {
+    const flow = await h.db.prisma.flow.create({ data: { name: 'limited', draft: {} } });
+    const set = await mutate<{ settings: unknown }>(designer, 'flows.setSettings', { id: flow.id, maxConcurrency: 3 });
+    expect(set.data).toEqual({ settings: { maxConcurrency: 3 } });
+    expect((await h.db.prisma.flow.findUniqueOrThrow({ where: { id: flow.id } })).settings).toEqual({ maxConcurrency: 3 });
+    expect((await mutate(designer, 'flows.setSettings', { id: flow.id, maxConcurrency: 0 })).status).toBe(400);
+    expect((await mutate(operator, 'flows.setSettings', { id: flow.id, maxConcurrency: 1 })).status).toBe(403);
+    await mutate(designer, 'flows.setSettings', { id: flow.id, maxConcurrency: null });
+    expect((await h.db.prisma.flow.findUniqueOrThrow({ where: { id: flow.id } })).settings).toEqual({});
+    expect(await h.db.prisma.auditLog.count({ where: { action: 'flow.set_settings', targetId: flow.id } })).toBe(2);
+  });
+});

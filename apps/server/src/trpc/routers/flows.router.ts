@@ -153,6 +153,16 @@ export const flowsRouter = router({
     const names = await userNames(ctx.services.prisma, versions.map((v) => v.publishedById));
     return versions.map((v) => ({ ...v, publishedBy: v.publishedById ? (names.get(v.publishedById) ?? null) : null }));
   }),
+  /** Operational limits for every version of the flow: `maxConcurrency` steps executing at once (null = unlimited). */
+  setSettings: procedure(DESIGN)
+    .input(z.object({ id: z.uuid(), maxConcurrency: z.number().int().min(1).max(10_000).nullable() }))
+    .mutation(async ({ ctx, input }) => {
+      const settings = input.maxConcurrency === null ? {} : { maxConcurrency: input.maxConcurrency };
+      const updated = await ctx.services.prisma.flow.updateMany({ where: { id: input.id }, data: { settings, updatedById: ctx.user.id } });
+      if (updated.count === 0) throw new TRPCError({ code: 'NOT_FOUND', message: `Flow ${input.id} does not exist.` });
+      await audit(ctx, { action: 'flow.set_settings', targetType: 'flow', targetId: input.id, detail: settings });
+      return { settings };
+    }),
   archive: procedure(DESIGN).input(flowId).mutation(async ({ ctx, input }) => {
     const updated = await ctx.services.prisma.flow.updateMany({ where: { id: input.id }, data: { status: 'archived', updatedById: ctx.user.id } });
     if (updated.count === 0) throw new TRPCError({ code: 'NOT_FOUND', message: `Flow ${input.id} does not exist.` });
