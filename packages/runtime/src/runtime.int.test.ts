@@ -132,6 +132,13 @@ afterAll(async () => {
   await worker?.close();
   await queue?.queue.obliterate({ force: true }).catch(() => undefined);
   await queue?.close();
+  // Leave nothing of this test's prefix in the shared Redis (the compensation scheduler keeps keys of its own).
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
   redis.disconnect();
   await db?.drop();
   sink?.close();
