@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs';
+import type { TlsOptions } from 'node:tls';
+import type { Redis } from 'ioredis';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import { resolveSession } from './auth/sessions';
 import { eventRoutes } from './gateway/events-route';
+import { IdempotencyStore } from './gateway/idempotency';
+import { GatewayRateLimiter } from './gateway/rate-limit';
 import { statusPage } from './status-page';
 import { createHttpContext, type Services } from './trpc/context';
 import { appRouter, type AppRouter } from './trpc/root';
@@ -17,12 +21,24 @@ export interface BuildOptions {
   trustProxy?: string;
   /** Checked by /healthz; the queue's Redis connection. */
   pingRedis: () => Promise<void>;
+  /** Serve HTTPS (and mutual TLS when it holds a CA with requestCert); plain HTTP when absent. */
+  https?: TlsOptions | null;
+  gateway: GatewayOptions;
+}
+
+export interface GatewayOptions {
+  /** Shared by all server instances: rate limits and signature replay memory. */
+  redis: Redis;
+  redisPrefix: string;
+  rateLimitPerMinute: number;
+  idempotencyTtlMs: number;
 }
 
 export async function buildServer(options: BuildOptions): Promise<FastifyInstance> {
   const { services } = options;
   const trustProxy = parseTrustProxy(options.trustProxy);
   const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
     loggerInstance: options.logger,
     // The gateway sets its own (configurable) limit; everything else stays small.
     bodyLimit: 256 * 1024,
@@ -32,7 +48,18 @@ export async function buildServer(options: BuildOptions): Promise<FastifyInstanc
   });
   await app.register(cookie);
 
-  await app.register(async (scope) => eventRoutes(scope, { ...services, maxEventBytes: options.maxEventBytes }));
+  const { gateway } = options;
+  await app.register(async (scope) =>
+    eventRoutes(scope, {
+      ...services,
+      maxEventBytes: options.maxEventBytes,
+      redis: gateway.redis,
+      redisPrefix: gateway.redisPrefix,
+      rateLimiter: new GatewayRateLimiter(gateway.redis, gateway.redisPrefix),
+      idempotency: new IdempotencyStore(services.prisma, gateway.idempotencyTtlMs),
+      defaultRateLimitPerMinute: gateway.rateLimitPerMinute,
+    }),
+  );
 
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',

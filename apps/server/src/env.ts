@@ -24,7 +24,25 @@ const envSchema = z.object({
   QIAO_ADMIN_PASSWORD: z.string().min(12, { error: 'QIAO_ADMIN_PASSWORD must be at least 12 characters' }).optional(),
   /** Connections this server keeps to PostgreSQL; several servers and workers share the database's max_connections (100 by default). */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+  /** PEM server certificate (chain) and key: the server speaks HTTPS when both are set. */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  /** PEM CA bundle for client certificates: when set, every client must present a certificate it signed (mutual TLS). */
+  TLS_CA_FILE: z.string().min(1).optional(),
+  /** "true" allows plain HTTP on a non-loopback HOST, for deployments whose proxy or load balancer terminates TLS. */
+  TLS_TERMINATED_BY_PROXY: z.enum(['true', 'false']).default('false'),
+  /** Gateway requests per minute per API key, unless the key sets its own limit. */
+  GATEWAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
+  /** How long an Idempotency-Key is remembered (and its response replayed). */
+  GATEWAY_IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).superRefine((env, ctx) => {
+  if (Boolean(env.TLS_CERT_FILE) !== Boolean(env.TLS_KEY_FILE)) {
+    ctx.addIssue({ code: 'custom', path: [env.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE'], message: 'TLS_CERT_FILE and TLS_KEY_FILE go together' });
+  }
+  if (env.TLS_CA_FILE && !env.TLS_CERT_FILE) {
+    ctx.addIssue({ code: 'custom', path: ['TLS_CA_FILE'], message: 'mutual TLS needs the server certificate too: set TLS_CERT_FILE and TLS_KEY_FILE' });
+  }
 });
 
 export type ServerEnv = z.infer<typeof envSchema>;

@@ -1,5 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { PrismaClient } from '@qiao/db';
+import type { Logger, SecretBox } from '@qiao/runtime';
 
 /** A key reads `qiao_<prefix>_<secret>`: the prefix finds the row, only a hash of the whole key is stored. */
 const KEY_PATTERN = /^qiao_([0-9a-f]{12})_([A-Za-z0-9_-]{32,64})$/;
@@ -16,6 +18,11 @@ export function issueApiKey(): IssuedKey {
   return { key, prefix, keyHash: hashKey(key) };
 }
 
+/** The HMAC signing secret of a key; shown once, stored sealed because verification needs it back. */
+export function issueSigningSecret(): string {
+  return `qsig_${randomBytes(32).toString('base64url')}`;
+}
+
 export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
@@ -23,34 +30,89 @@ export function hashKey(key: string): string {
 export interface VerifiedKey {
   id: string;
   source: string;
+  scopes: string[];
+  requireSignature: boolean;
+  /** Plaintext signing secret, or null when the key has none. */
+  signingSecret: string | null;
+  rateLimitPerMinute: number | null;
 }
 
-/** Verifies bearer keys; remembers good ones briefly so the hot path costs no query. */
+export interface VerifierOptions {
+  prisma: PrismaClient;
+  box: SecretBox;
+  /** Shared by every server instance; null runs without a cache (every request reads PostgreSQL). */
+  redis: Redis | null;
+  /** Redis key of the API-key version counter, bumped on every change to any key. */
+  versionKey: string;
+  logger?: Logger;
+  ttlMs?: number;
+}
+
+interface CacheEntry {
+  key: VerifiedKey;
+  version: string;
+  until: number;
+}
+
+/**
+ * Verifies bearer keys. Good keys are cached so the hot path costs no query, but each entry is tied to
+ * the value of a Redis counter that every revocation or edit bumps (`invalidate`): one GET per request
+ * tells every instance at once that its cache is stale. If Redis cannot answer, nothing is cached.
+ */
 export class ApiKeyVerifier {
-  private readonly cache = new Map<string, { key: VerifiedKey; until: number }>();
-  constructor(
-    private readonly prisma: PrismaClient,
-    private readonly ttlMs = 30_000,
-  ) {}
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly ttlMs: number;
+  constructor(private readonly options: VerifierOptions) {
+    this.ttlMs = options.ttlMs ?? 30_000;
+  }
 
   async verify(presented: string): Promise<VerifiedKey | null> {
     const match = KEY_PATTERN.exec(presented);
     if (!match?.[1]) return null;
     const hash = hashKey(presented);
+    const version = await this.currentVersion();
     const cached = this.cache.get(hash);
-    if (cached && cached.until > Date.now()) return cached.key;
-    const row = await this.prisma.apiKey.findUnique({ where: { prefix: match[1] }, select: { id: true, source: true, keyHash: true, revokedAt: true } });
+    if (cached && version !== null && cached.version === version && cached.until > Date.now()) return cached.key;
+    if (cached) this.cache.delete(hash);
+
+    const row = await this.options.prisma.apiKey.findUnique({
+      where: { prefix: match[1] },
+      select: { id: true, source: true, keyHash: true, revokedAt: true, scopes: true, requireSignature: true, signingSecret: true, rateLimitPerMinute: true },
+    });
     if (!row || row.revokedAt) return null;
     const a = Buffer.from(row.keyHash, 'hex');
     const b = Buffer.from(hash, 'hex');
     if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
-    const key = { id: row.id, source: row.source };
-    this.cache.set(hash, { key, until: Date.now() + this.ttlMs });
-    void this.prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+    const key: VerifiedKey = {
+      id: row.id,
+      source: row.source,
+      scopes: row.scopes,
+      requireSignature: row.requireSignature,
+      signingSecret: row.signingSecret ? this.options.box.open(row.signingSecret) : null,
+      rateLimitPerMinute: row.rateLimitPerMinute,
+    };
+    // Cached under the version read before the query: a change that lands meanwhile bumps the version, so this entry is never served.
+    if (version !== null) {
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(hash, { key, version, until: Date.now() + this.ttlMs });
+    }
+    void this.options.prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
     return key;
   }
 
-  forget(): void {
+  /** Call after any change to a key (revoke, scopes, signing, limits): every instance re-reads it on its next request. */
+  async invalidate(): Promise<void> {
     this.cache.clear();
+    await this.options.redis?.incr(this.options.versionKey);
+  }
+
+  private async currentVersion(): Promise<string | null> {
+    if (!this.options.redis) return null;
+    try {
+      return (await this.options.redis.get(this.options.versionKey)) ?? '0';
+    } catch (err) {
+      this.options.logger?.warn({ err: String(err) }, 'API key cache bypassed: Redis did not answer');
+      return null;
+    }
   }
 }

@@ -1,17 +1,30 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
 import { acceptEvent, type AcceptDeps } from '@qiao/runtime';
 import { sendProblem } from '../problem';
-import type { ApiKeyVerifier } from './api-keys';
+import type { ApiKeyVerifier, VerifiedKey } from './api-keys';
+import { clientCertificate, type ClientCertificate } from './client-cert';
+import { IDEMPOTENCY_HEADER, parseIdempotencyKey, requestFingerprint, type IdempotencyStore } from './idempotency';
 import { parseCloudEventRequest } from './parse-cloud-event';
+import type { GatewayRateLimiter } from './rate-limit';
+import { typeAllowed } from './scopes';
+import { claimSignature, SIGNATURE_HEADER, verifySignature } from './signature';
 
 export interface GatewayDeps extends AcceptDeps {
   verifier: ApiKeyVerifier;
   maxEventBytes: number;
+  redis: Redis;
+  /** Private Redis key prefix for replay and rate-limit keys. */
+  redisPrefix: string;
+  rateLimiter: GatewayRateLimiter;
+  idempotency: IdempotencyStore;
+  defaultRateLimitPerMinute: number;
 }
 
 /**
  * POST /api/events — the event gateway. 202 with a receipt once the event (and the runs it starts)
  * are committed; 200 with the original receipt for a repeat of the same source+id; problem details otherwise.
+ * Checks run cheapest-first, and nothing is written to PostgreSQL before all of them passed.
  */
 export async function eventRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
   app.removeAllContentTypeParsers();
@@ -20,7 +33,7 @@ export async function eventRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, req, reply) => {
     if (err.statusCode === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       req.log.warn({ code: err.code }, 'event rejected: body too large');
-      return sendProblem(reply, { status: 413, title: 'Payload Too Large', detail: `The event exceeds ${deps.maxEventBytes} bytes.` });
+      return sendProblem(reply, { status: 413, title: 'Payload Too Large', detail: `The request body exceeds ${deps.maxEventBytes} bytes.`, errors: [{ path: '(body)', message: `larger than ${deps.maxEventBytes} bytes` }] });
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       req.log.warn({ code: err.code, msg: err.message }, 'event rejected');
@@ -38,29 +51,119 @@ export async function eventRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
     const key = await authenticate(req, deps.verifier);
     if (!key) {
       req.log.warn('event rejected: missing or unknown API key');
-      return sendProblem(reply.header('www-authenticate', 'Bearer'), { status: 401, title: 'Unauthorized', detail: 'Send a valid API key as "Authorization: Bearer <key>".' });
+      return sendProblem(reply.header('www-authenticate', 'Bearer'), { status: 401, title: 'Unauthorized', detail: 'Send a valid API key as "Authorization: Bearer <key>".', errors: [{ path: 'Authorization', message: 'missing, unknown or revoked API key' }] });
+    }
+    const limited = await rateLimit(req, deps, key);
+    if (limited !== null) {
+      req.log.warn({ apiKeyId: key.id }, 'event rejected: rate limit');
+      return sendProblem(reply.header('retry-after', String(limited)), { status: 429, title: 'Too Many Requests', detail: `This API key sent more than ${key.rateLimitPerMinute ?? deps.defaultRateLimitPerMinute} requests this minute; retry after ${limited} s.` });
+    }
+    const idempotencyHeader = parseIdempotencyKey(req.headers[IDEMPOTENCY_HEADER]);
+    if (!idempotencyHeader.ok) {
+      req.log.warn({ msg: idempotencyHeader.message }, 'event rejected: bad Idempotency-Key');
+      return sendProblem(reply, { status: 400, title: 'Bad Request', detail: idempotencyHeader.message, errors: [{ path: 'Idempotency-Key', message: idempotencyHeader.message }] });
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+
+    const signatureHeader = req.headers[SIGNATURE_HEADER];
+    if (key.requireSignature || signatureHeader !== undefined) {
+      const refused = await checkSignature(deps, { key, header: signatureHeader, body });
+      if (refused) {
+        req.log.warn({ apiKeyId: key.id, msg: refused.message }, 'event rejected: signature');
+        return sendProblem(reply, { status: refused.status, title: refused.status === 401 ? 'Unauthorized' : 'Service Unavailable', detail: refused.message, errors: [{ path: 'X-Qiao-Signature', message: refused.message }] });
+      }
+    }
+
     const parsed = parseCloudEventRequest(req.headers, body);
     if (!parsed.ok) {
       req.log.warn({ errors: parsed.errors }, 'event rejected: invalid');
       return sendProblem(reply, { status: 400, title: 'Bad Request', detail: parsed.detail, errors: parsed.errors });
     }
-    if (key.source !== '*' && key.source !== parsed.event.source) {
-      req.log.warn({ source: parsed.event.source }, 'event rejected: source not allowed for key');
+    const event = parsed.event;
+    if (key.source !== '*' && key.source !== event.source) {
+      req.log.warn({ source: event.source }, 'event rejected: source not allowed for key');
       return sendProblem(reply, { status: 403, title: 'Forbidden', detail: `This API key may only send events with source "${key.source}".`, errors: [{ path: 'source', message: 'not allowed for this API key' }] });
     }
-    const result = await acceptEvent(deps, { event: parsed.event, apiKeyId: key.id });
-    return reply.code(result.duplicate ? 200 : 202).send({ duplicate: result.duplicate, ...result.receipt });
+    if (!typeAllowed(key.scopes, event.type)) {
+      req.log.warn({ type: event.type, apiKeyId: key.id }, 'event rejected: type outside the key scopes');
+      return sendProblem(reply, { status: 403, title: 'Forbidden', detail: `This API key may not send events of type "${event.type}"; its scopes are: ${key.scopes.join(', ') || '(none)'}.`, errors: [{ path: 'type', message: `"${event.type}" is outside this API key's scopes` }] });
+    }
+
+    const idempotencyKey = idempotencyHeader.key;
+    if (idempotencyKey !== null) {
+      const claim = await deps.idempotency.claim({ apiKeyId: key.id, key: idempotencyKey, fingerprint: requestFingerprint(req.headers, body) });
+      if (claim.kind === 'mismatch') {
+        req.log.warn({ apiKeyId: key.id }, 'event rejected: Idempotency-Key reused with another payload');
+        return sendProblem(reply, { status: 422, title: 'Unprocessable Content', detail: `Idempotency-Key "${idempotencyKey}" was already used with a different request; use a new key for a new request.`, errors: [{ path: 'Idempotency-Key', message: 'already used with a different payload' }] });
+      }
+      if (claim.kind === 'in_flight') {
+        return sendProblem(reply.header('retry-after', '1'), { status: 409, title: 'Conflict', detail: `A request with Idempotency-Key "${idempotencyKey}" is still being processed; retry shortly.`, errors: [{ path: 'Idempotency-Key', message: 'the first request with this key is still in flight' }] });
+      }
+      if (claim.kind === 'replay') {
+        return reply.code(claim.response.status).header('idempotent-replayed', 'true').send(claim.response.body);
+      }
+    }
+
+    const cert = clientCertificate(req);
+    let response: { status: number; body: unknown };
+    try {
+      const result = await acceptEvent(deps, { event, apiKeyId: key.id });
+      if (cert && !result.duplicate) await recordCertificate(deps, req, result.receipt.id, cert);
+      response = { status: result.duplicate ? 200 : 202, body: { duplicate: result.duplicate, ...result.receipt } };
+    } catch (err) {
+      if (idempotencyKey !== null) await deps.idempotency.release({ apiKeyId: key.id, key: idempotencyKey }).catch((e: unknown) => req.log.error({ err: e }, 'could not release an Idempotency-Key claim'));
+      throw err;
+    }
+    if (idempotencyKey !== null) {
+      // The event is committed whatever happens here; a failure only means a retry gets the dedupe receipt instead of a replay.
+      await deps.idempotency.complete({ apiKeyId: key.id, key: idempotencyKey, response }).catch((e: unknown) => req.log.error({ err: e }, 'could not store the Idempotency-Key response'));
+    }
+    return reply.code(response.status).send(response.body);
   });
 }
 
-async function authenticate(req: FastifyRequest, verifier: ApiKeyVerifier) {
+async function authenticate(req: FastifyRequest, verifier: ApiKeyVerifier): Promise<VerifiedKey | null> {
   const header = req.headers.authorization;
   if (!header) return null;
   const [scheme, token] = header.split(' ');
   if (scheme?.toLowerCase() !== 'bearer' || !token) return null;
   return verifier.verify(token.trim());
+}
+
+/** Seconds to wait, or null when allowed. If Redis cannot answer, events are let through (and logged): accepting beats limiting. */
+async function rateLimit(req: FastifyRequest, deps: GatewayDeps, key: VerifiedKey): Promise<number | null> {
+  try {
+    const decision = await deps.rateLimiter.take(key.id, key.rateLimitPerMinute ?? deps.defaultRateLimitPerMinute);
+    return decision.allowed ? null : decision.retryAfterSeconds;
+  } catch (err) {
+    req.log.warn({ err: String(err) }, 'rate limit skipped: Redis did not answer');
+    return null;
+  }
+}
+
+async function checkSignature(deps: GatewayDeps, input: { key: VerifiedKey; header: string | string[] | undefined; body: Buffer }): Promise<{ status: number; message: string } | null> {
+  if (Array.isArray(input.header)) return { status: 401, message: 'Send X-Qiao-Signature once.' };
+  if (!input.key.signingSecret) return { status: 401, message: 'X-Qiao-Signature was sent but this API key has no signing secret; create one in Settings → API keys.' };
+  const check = verifySignature({ header: input.header, secret: input.key.signingSecret, body: input.body, nowSeconds: Math.floor(Date.now() / 1000) });
+  if (!check.ok) return { status: 401, message: check.message };
+  let fresh: boolean;
+  try {
+    fresh = await claimSignature(deps.redis, { prefix: deps.redisPrefix, apiKeyId: input.key.id, digest: check.digest });
+  } catch {
+    // Without the replay memory a signed request cannot be proven fresh; refuse rather than risk a replay.
+    return { status: 503, message: 'Signed requests cannot be checked for replays right now; nothing was accepted. Retry later.' };
+  }
+  if (!fresh) return { status: 401, message: 'X-Qiao-Signature was already used; sign every request anew (a new t), and use Idempotency-Key to retry safely.' };
+  return null;
+}
+
+async function recordCertificate(deps: GatewayDeps, req: FastifyRequest, eventRowId: string, cert: ClientCertificate): Promise<void> {
+  try {
+    await deps.prisma.$executeRaw`UPDATE events SET "clientCertSubject" = ${cert.subject}, "clientCertFingerprint" = ${cert.fingerprint} WHERE id = ${eventRowId}::uuid`;
+  } catch (err) {
+    // The event is committed; losing the certificate note must not turn its acceptance into an error.
+    req.log.error({ err, eventRowId }, 'could not record the client certificate of an accepted event');
+  }
 }
 
 /** PostgreSQL class 22 (data exception): the input was bad, not the server. */

@@ -69,13 +69,38 @@ function withValidation(candidate: unknown): ParseResult {
   return { ok: true, event };
 }
 
+/** Deeper than this is refused: no business event needs it, and storing it would overflow JSON.stringify and jsonb. */
+export const MAX_JSON_DEPTH = 64;
+
 function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false; message: string } {
+  const text = body.toString('utf8');
+  // Checked on the text, before parsing, so a hostile nesting never reaches a recursive parser.
+  if (nestingDepth(text) > MAX_JSON_DEPTH) return { ok: false, message: `nested deeper than ${MAX_JSON_DEPTH} levels` };
   try {
     // Lossless: an amount with more digits than a double holds arrives as a decimal string, not rounded.
-    return { ok: true, value: parseJsonLossless(body.toString('utf8')) };
+    return { ok: true, value: parseJsonLossless(text) };
   } catch (err) {
     return { ok: false, message: err instanceof Error ? err.message : 'malformed JSON' };
   }
+}
+
+/** Deepest bracket nesting outside strings; a scan, not a parse. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i += 1;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      depth += 1;
+      if (depth > max) max = depth;
+    } else if (c === 0x7d || c === 0x5d) depth -= 1;
+  }
+  return max;
 }
 
 function headerValue(headers: Headers, name: string): string | undefined {

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { TlsOptions } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createTestDatabase, type TestDatabase } from '@qiao/db';
 import { createRedis, createSecretBox, createStepQueue, type StepQueue } from '@qiao/runtime';
@@ -13,37 +15,66 @@ export interface Harness {
   queue: StepQueue;
   services: Services;
   apiKey: string;
+  redis: Redis;
+  redisPrefix: string;
   close(): Promise<void>;
 }
 
 /** A real server (inject, no port) on a throw-away database and a private Redis key prefix. */
-export async function startHarness(options: { maxEventBytes?: number } = {}): Promise<Harness> {
-  const db = await createTestDatabase('qiao_server_test');
+export interface HarnessOptions {
+  maxEventBytes?: number;
+  rateLimitPerMinute?: number;
+  https?: TlsOptions;
+  /** Reuse another harness's database and Redis prefix: a second server instance of the same deployment. */
+  sharedWith?: Harness;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const shared = options.sharedWith;
+  const db = shared?.db ?? (await createTestDatabase('qiao_server_test'));
   const redis = createRedis('redis://127.0.0.1:6379', 'producer');
-  const prefix = `qiao_test_${randomBytes(4).toString('hex')}`;
+  const prefix = shared?.redisPrefix ?? `qiao_test_${randomBytes(4).toString('hex')}`;
   const queue = createStepQueue(redis, prefix);
   const logger = pino({ level: 'silent' });
+  const box = shared?.services.box ?? createSecretBox(randomBytes(32));
   const services: Services = {
     prisma: db.prisma,
-    box: createSecretBox(randomBytes(32)),
+    box,
     queue,
     logger,
-    verifier: new ApiKeyVerifier(db.prisma),
+    verifier: new ApiKeyVerifier({ prisma: db.prisma, box, redis, versionKey: `${prefix}:gw:api-keys-version` }),
     sessionTtlMs: 3600_000,
     cookieSecure: false,
     production: false,
   };
-  const app = await buildServer({ services, maxEventBytes: options.maxEventBytes ?? 1024 * 1024, logger, pingRedis: async () => void (await redis.ping()) });
-  const issued = issueApiKey();
-  await db.prisma.apiKey.create({ data: { name: 'test', source: '*', prefix: issued.prefix, keyHash: issued.keyHash } });
+  const app = await buildServer({
+    services, maxEventBytes: options.maxEventBytes ?? 1024 * 1024, logger, pingRedis: async () => void (await redis.ping()),
+    https: options.https ?? null,
+    gateway: { redis, redisPrefix: prefix, rateLimitPerMinute: options.rateLimitPerMinute ?? 60_000, idempotencyTtlMs: 24 * 3600_000 },
+  });
+  let apiKey = shared?.apiKey;
+  if (!apiKey) {
+    const issued = issueApiKey();
+    await db.prisma.apiKey.create({ data: { name: 'test', source: '*', prefix: issued.prefix, keyHash: issued.keyHash } });
+    apiKey = issued.key;
+  }
   return {
-    app, db, queue, services, apiKey: issued.key,
+    app, db, queue, services, apiKey, redis, redisPrefix: prefix,
     async close() {
       await app.close();
-      await queue.queue.obliterate({ force: true }).catch(() => undefined);
+      if (!shared) {
+        await queue.queue.obliterate({ force: true }).catch(() => undefined);
+        // Everything else under the prefix: rate-limit windows, signature replay memory, the key version.
+        for (let cursor = '0'; ; ) {
+          const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:gw:*`, 'COUNT', 500);
+          if (found.length > 0) await redis.del(...found);
+          cursor = next;
+          if (cursor === '0') break;
+        }
+      }
       await queue.close();
       redis.disconnect();
-      await db.drop();
+      if (!shared) await db.drop();
     },
   };
 }

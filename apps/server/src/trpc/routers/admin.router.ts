@@ -51,7 +51,7 @@ export const apiKeysRouter = router({
   revoke: procedure(ADMIN).input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
     const updated = await ctx.services.prisma.apiKey.updateMany({ where: { id: input.id, revokedAt: null }, data: { revokedAt: new Date() } });
     if (updated.count === 0) throw new TRPCError({ code: 'NOT_FOUND', message: `API key ${input.id} does not exist or is already revoked.` });
-    ctx.services.verifier.forget();
+    await ctx.services.verifier.invalidate();
     await audit(ctx, { action: 'api_key.revoke', targetType: 'api_key', targetId: input.id });
     return { ok: true };
   }),
