@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { acceptEvent, type AcceptDeps } from '@qiao/runtime';
@@ -37,7 +38,7 @@ export async function eventRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       req.log.warn({ code: err.code, msg: err.message }, 'event rejected');
-      return sendProblem(reply, { status: err.statusCode, title: 'Bad Request', detail: err.message });
+      return sendProblem(reply, { status: err.statusCode, title: STATUS_CODES[err.statusCode] ?? 'Bad Request', detail: err.message, errors: [{ path: err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'content-type' : '(request)', message: err.message }] });
     }
     if (isDataException(err)) {
       req.log.warn({ msg: err.message }, 'event rejected: value the database cannot store');

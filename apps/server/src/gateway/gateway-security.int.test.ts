@@ -245,3 +245,14 @@ describe('rate limits', () => {
     expectProblem(await post(a, a.apiKey, `{"specversion":"1.0","id":"d","source":"/x","type":"t","data":${deep}}`), 400, '(body)');
   });
 });
+
+describe('prototype keys', () => {
+  it('refuses a "__proto__" key at the top or nested, naming where, so no attribute can ride in unvalidated', async () => {
+    const before = await rows();
+    const top = '{"__proto__":{"subject":{"not":"a string"}},"specversion":"1.0","id":"p-1","source":"/x","type":"com.acme.order.created"}';
+    expect(expectProblem(await post(a, a.apiKey, top), 400, '__proto__').detail).toContain('__proto__');
+    const nested = '{"specversion":"1.0","id":"p-2","source":"/x","type":"com.acme.order.created","data":{"a":[{"__proto__":{"x":1}}]}}';
+    expectProblem(await post(a, a.apiKey, nested), 400, 'data.a.0.__proto__');
+    expect(await rows()).toEqual(before);
+  });
+});

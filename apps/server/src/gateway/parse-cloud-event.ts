@@ -50,6 +50,11 @@ export function parseCloudEventRequest(headers: Headers, body: Buffer): ParseRes
 }
 
 function withValidation(candidate: unknown): ParseResult {
+  const poisoned = findProtoKey(candidate);
+  if (poisoned) {
+    // zod (like any plain assignment) would turn such a key into the prototype of its output, letting a sender supply attributes that were never validated.
+    return { ok: false, detail: `A "__proto__" key is not allowed (at ${poisoned}).`, errors: [{ path: poisoned, message: '"__proto__" is not allowed as a key' }] };
+  }
   const parsed = cloudEventSchema.safeParse(candidate);
   if (!parsed.success) {
     const errors = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(event)', message: i.message }));
@@ -67,6 +72,18 @@ function withValidation(candidate: unknown): ParseResult {
     return { ok: true, event: withData };
   }
   return { ok: true, event };
+}
+
+/** The path of the first own "__proto__" key, if any (JSON.parse makes it an own property; assignment would not). */
+function findProtoKey(root: unknown): string | null {
+  const stack: { value: unknown; path: string }[] = [{ value: root, path: '' }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop() ?? { value: null, path: '' };
+    if (typeof value !== 'object' || value === null) continue;
+    if (!Array.isArray(value) && Object.prototype.hasOwnProperty.call(value, '__proto__')) return path ? `${path}.__proto__` : '__proto__';
+    for (const [key, child] of Object.entries(value)) stack.push({ value: child, path: path ? `${path}.${key}` : key });
+  }
+  return null;
 }
 
 /** Deeper than this is refused: no business event needs it, and storing it would overflow JSON.stringify and jsonb. */
