@@ -20,7 +20,7 @@ export function loadTlsOptions(files: TlsFiles): TlsOptions | null {
     try {
       return readFileSync(file);
     } catch (err) {
-      throw new Error(`${what}: cannot read ${file} (${err instanceof Error ? err.message : String(err)})`);
+      throw new Error(`${what}: cannot read ${file} (${err instanceof Error ? err.message : String(err)})`, { cause: err });
     }
   };
   const base: SecureContextOptions = { cert: read('TLS_CERT_FILE', files.certFile), key: read('TLS_KEY_FILE', files.keyFile), minVersion: 'TLSv1.2' };

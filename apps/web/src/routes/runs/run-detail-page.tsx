@@ -17,7 +17,7 @@ import { StepTimeline } from './step-timeline';
 /** One run: status, ERP documents, step timeline and the event that started it; live until it finishes. */
 export function RunDetailPage() {
   const { id = '' } = useParams();
-  const { t } = useTranslation('runs');
+  const { t } = useTranslation(['runs', 'gateway']);
   const run = useQuery({
     queryKey: keys.run(id),
     queryFn: () => trpc.runs.get.query({ id }),
@@ -90,6 +90,16 @@ export function RunDetailPage() {
                   <dd>{formatDateTime(r.event.time)}</dd>
                   <dt>{t('detail.received')}</dt>
                   <dd>{formatDateTime(r.event.receivedAt)}</dd>
+                  <dt>{t('gateway:clientCert')}</dt>
+                  <dd>{r.event.clientCertSubject ? <code>{r.event.clientCertSubject}</code> : t('gateway:noClientCert')}</dd>
+                  {r.event.clientCertFingerprint && (
+                    <>
+                      <dt>{t('gateway:clientCertFingerprint')}</dt>
+                      <dd>
+                        <code>{r.event.clientCertFingerprint}</code>
+                      </dd>
+                    </>
+                  )}
                 </dl>
                 <h3>data</h3>
                 <JsonView value={r.event.data} label={t('detail.eventData')} />
