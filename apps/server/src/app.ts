@@ -9,6 +9,7 @@ import { resolveSession } from './auth/sessions';
 import { eventRoutes } from './gateway/events-route';
 import { IdempotencyStore } from './gateway/idempotency';
 import { GatewayRateLimiter } from './gateway/rate-limit';
+import { sendProblem } from './problem';
 import { statusPage } from './status-page';
 import { createHttpContext, type Services } from './trpc/context';
 import { appRouter, type AppRouter } from './trpc/root';
@@ -24,6 +25,11 @@ export interface BuildOptions {
   /** Serve HTTPS (and mutual TLS when it holds a CA with requestCert); plain HTTP when absent. */
   https?: TlsOptions | null;
   gateway: GatewayOptions;
+  /**
+   * What this listener serves: everything (default), only the event gateway (a separate, e.g. mutual-TLS,
+   * port), or only the web app and API (then /api/events is not served here at all). /healthz is on each.
+   */
+  serves?: 'all' | 'gateway' | 'app';
 }
 
 export interface GatewayOptions {
@@ -49,7 +55,8 @@ export async function buildServer(options: BuildOptions): Promise<FastifyInstanc
   await app.register(cookie);
 
   const { gateway } = options;
-  await app.register(async (scope) =>
+  const serves = options.serves ?? 'all';
+  if (serves !== 'app') await app.register(async (scope) =>
     eventRoutes(scope, {
       ...services,
       maxEventBytes: options.maxEventBytes,
@@ -61,7 +68,7 @@ export async function buildServer(options: BuildOptions): Promise<FastifyInstanc
     }),
   );
 
-  await app.register(fastifyTRPCPlugin, {
+  if (serves !== 'gateway') await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
@@ -82,7 +89,10 @@ export async function buildServer(options: BuildOptions): Promise<FastifyInstanc
     return reply.code(ok ? 200 : 503).send({ ok, checks });
   });
 
-  if (options.webDist && existsSync(options.webDist)) {
+  if (serves === 'gateway') {
+    // Nothing but events here; unknown paths answer in the gateway's problem format.
+    app.setNotFoundHandler((req, reply) => sendProblem(reply, { status: 404, title: 'Not Found', detail: `This port serves only POST /api/events (and /healthz), not ${req.method} ${req.url.split('?')[0] ?? ''}.` }));
+  } else if (options.webDist && existsSync(options.webDist)) {
     await app.register(fastifyStatic, { root: options.webDist, wildcard: false });
     app.setNotFoundHandler((req, reply) => (req.method === 'GET' && !req.url.startsWith('/api') && !req.url.startsWith('/trpc') ? reply.sendFile('index.html') : reply.code(404).send({ error: 'Not Found' })));
   } else {

@@ -24,10 +24,16 @@ const envSchema = z.object({
   QIAO_ADMIN_PASSWORD: z.string().min(12, { error: 'QIAO_ADMIN_PASSWORD must be at least 12 characters' }).optional(),
   /** Connections this server keeps to PostgreSQL; several servers and workers share the database's max_connections (100 by default). */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+  /**
+   * Serve the event gateway on its own port (and only there), e.g. so that mutual TLS (TLS_CA_FILE) applies to
+   * partner systems but not to browsers on PORT. Unset: the gateway is on PORT with everything else.
+   */
+  GATEWAY_PORT: port.optional(),
+  GATEWAY_HOST: z.string().optional(),
   /** PEM server certificate (chain) and key: the server speaks HTTPS when both are set. */
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
-  /** PEM CA bundle for client certificates: when set, every client must present a certificate it signed (mutual TLS). */
+  /** PEM CA bundle for client certificates: when set, every client of the gateway's listener must present a certificate it signed (mutual TLS). */
   TLS_CA_FILE: z.string().min(1).optional(),
   /** "true" allows plain HTTP on a non-loopback HOST, for deployments whose proxy or load balancer terminates TLS. */
   TLS_TERMINATED_BY_PROXY: z.enum(['true', 'false']).default('false'),

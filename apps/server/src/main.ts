@@ -10,8 +10,14 @@ import { assertSafeListen, loadTlsOptions } from './tls';
 
 async function main(): Promise<void> {
   const env = loadEnv();
-  const https = loadTlsOptions({ certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE, caFile: env.TLS_CA_FILE });
-  assertSafeListen({ host: env.HOST, tls: https !== null, terminatedByProxy: env.TLS_TERMINATED_BY_PROXY === 'true' });
+  const separateGateway = env.GATEWAY_PORT !== undefined;
+  const gatewayHost = env.GATEWAY_HOST ?? env.HOST;
+  // With a separate gateway port, client certificates are asked for there only; browsers on PORT need none.
+  const gatewayTls = loadTlsOptions({ certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE, caFile: env.TLS_CA_FILE });
+  const appTls = separateGateway ? loadTlsOptions({ certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE }) : gatewayTls;
+  const terminatedByProxy = env.TLS_TERMINATED_BY_PROXY === 'true';
+  assertSafeListen({ host: env.HOST, tls: appTls !== null, terminatedByProxy });
+  if (separateGateway) assertSafeListen({ host: gatewayHost, tls: gatewayTls !== null, terminatedByProxy });
   const logger = pino({ level: env.LOG_LEVEL, base: { app: 'server' } });
   const prisma = createPrisma(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE });
   const redis = createRedis(env.REDIS_URL, 'producer');
@@ -27,13 +33,16 @@ async function main(): Promise<void> {
     cookieSecure: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : env.NODE_ENV === 'production',
     production: env.NODE_ENV === 'production',
   };
-  const app = await buildServer({ services, maxEventBytes: env.MAX_EVENT_BYTES, logger, ...(env.WEB_DIST ? { webDist: env.WEB_DIST } : {}), ...(env.TRUST_PROXY ? { trustProxy: env.TRUST_PROXY } : {}), pingRedis: async () => void (await redis.ping()),
-    https,
+  const common = {
+    services, maxEventBytes: env.MAX_EVENT_BYTES, logger, ...(env.TRUST_PROXY ? { trustProxy: env.TRUST_PROXY } : {}), pingRedis: async () => void (await redis.ping()),
     gateway: { redis, redisPrefix: env.QUEUE_PREFIX, rateLimitPerMinute: env.GATEWAY_RATE_LIMIT_PER_MINUTE, idempotencyTtlMs: env.GATEWAY_IDEMPOTENCY_TTL_HOURS * 3600_000 },
-  });
+  };
+  const app = await buildServer({ ...common, ...(env.WEB_DIST ? { webDist: env.WEB_DIST } : {}), https: appTls, serves: separateGateway ? 'app' : 'all' });
+  const gatewayApp = separateGateway ? await buildServer({ ...common, https: gatewayTls, serves: 'gateway' }) : null;
   await ensureFirstAdmin(prisma, { username: env.QIAO_ADMIN_USERNAME, password: env.QIAO_ADMIN_PASSWORD, logger });
   await app.listen({ host: env.HOST, port: env.PORT });
-  app.log.info({ tls: https !== null, mutualTls: Boolean(env.TLS_CA_FILE) }, 'server listening');
+  if (gatewayApp) await gatewayApp.listen({ host: gatewayHost, port: env.GATEWAY_PORT });
+  app.log.info({ tls: appTls !== null, gatewayPort: env.GATEWAY_PORT ?? env.PORT, gatewayTls: gatewayTls !== null, mutualTls: Boolean(env.TLS_CA_FILE) }, 'server listening');
   // Expired Idempotency-Key records are also overwritten on reuse; this keeps the table small.
   const idempotency = new IdempotencyStore(prisma, 0);
   const cleanup = setInterval(() => {
@@ -47,6 +56,7 @@ async function main(): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'server stopping');
     clearInterval(cleanup);
+    await gatewayApp?.close();
     await app.close();
     await queue.close();
     redis.disconnect();

@@ -1,6 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { request } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../test-support/harness';
 import { createTestPki, type Pem, type TestPki } from '../test-support/test-certificates';
@@ -62,5 +63,31 @@ describe('mutual TLS', () => {
     expect(await h.db.prisma.event.count()).toBe(before);
     // The server is still up for a good client.
     expect((await send('mtls-4', pki.client)).status).toBe(202);
+  });
+});
+
+describe('a separate gateway listener', () => {
+  it('serves only events on the gateway port, and no events on the app port', async () => {
+    const { buildServer } = await import('../app');
+    const base = {
+      services: h.services, maxEventBytes: 1024 * 1024, logger: pino({ level: 'silent' }), pingRedis: async () => void (await h.redis.ping()),
+      gateway: { redis: h.redis, redisPrefix: h.redisPrefix, rateLimitPerMinute: 60_000, idempotencyTtlMs: 3600_000 },
+    };
+    const gatewayOnly = await buildServer({ ...base, serves: 'gateway' });
+    const appOnly = await buildServer({ ...base, serves: 'app' });
+    try {
+      const post = (app: typeof gatewayOnly, id: string) => app.inject({ method: 'POST', url: '/api/events', headers: { authorization: `Bearer ${h.apiKey}`, 'content-type': 'application/cloudevents+json' }, payload: event(id) });
+      expect((await post(gatewayOnly, 'split-1')).statusCode).toBe(202);
+      const trpc = await gatewayOnly.inject({ method: 'GET', url: '/trpc/auth.me' });
+      expect(trpc.statusCode).toBe(404);
+      expect(String(trpc.headers['content-type'])).toMatch(/problem\+json/);
+      expect((await post(appOnly, 'split-2')).statusCode).toBe(404);
+      // tRPC is there (it answers, refusing the missing session), the gateway is not.
+      expect((await appOnly.inject({ method: 'GET', url: '/trpc/auth.me' })).statusCode).toBe(401);
+      expect(await h.db.prisma.event.count({ where: { eventId: 'split-2' } })).toBe(0);
+    } finally {
+      await gatewayOnly.close();
+      await appOnly.close();
+    }
   });
 });
