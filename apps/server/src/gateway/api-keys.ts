@@ -100,10 +100,18 @@ export class ApiKeyVerifier {
     return key;
   }
 
-  /** Call after any change to a key (revoke, scopes, signing, limits): every instance re-reads it on its next request. */
+  /**
+   * Call after any change to a key (revoke, scopes, signing, limits): every instance re-reads it on its next
+   * request. The change is committed already, so a Redis failure here is logged, not thrown: other instances
+   * then notice within the cache TTL (30 s) at the latest.
+   */
   async invalidate(): Promise<void> {
     this.cache.clear();
-    await this.options.redis?.incr(this.options.versionKey);
+    try {
+      await this.options.redis?.incr(this.options.versionKey);
+    } catch (err) {
+      this.options.logger?.error({ err: String(err) }, 'API key change not broadcast (Redis did not answer); other instances apply it within 30 s');
+    }
   }
 
   private async currentVersion(): Promise<string | null> {
