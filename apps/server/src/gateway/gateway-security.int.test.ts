@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminCaller } from '../test-support/admin-caller';
 import { startHarness, type Harness } from '../test-support/harness';
+import { Redis } from 'ioredis';
+import { ApiKeyVerifier } from './api-keys';
 import { requestFingerprint } from './idempotency';
 import { signBody } from './signature';
 
@@ -82,6 +84,20 @@ describe('revocation', () => {
     expectProblem(await post(b, key.key, event('r-3')), 401, 'Authorization');
     expectProblem(await post(a, key.key, event('r-4')), 401, 'Authorization');
     expect(await rows()).toEqual(before);
+  });
+});
+
+describe('API key cache without Redis', () => {
+  it('reads PostgreSQL on every request, so a revocation still applies at once', async () => {
+    const deadRedis = new Redis({ port: 1, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+    deadRedis.on('error', () => undefined);
+    const verifier = new ApiKeyVerifier({ prisma: a.db.prisma, box: a.services.box, redis: deadRedis, versionKey: 'unused' });
+    const key = await admin.apiKeys.create({ name: 'no-redis', scopes: ['*'] });
+    expect(await verifier.verify(key.key)).toMatchObject({ id: key.id });
+    await a.db.prisma.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+    expect(await verifier.verify(key.key)).toBeNull();
+    await verifier.invalidate(); // logged, not thrown
+    deadRedis.disconnect();
   });
 });
 
