@@ -10,7 +10,7 @@ export const eventsRouter = router({
         where: { ...(input.type ? { type: input.type } : {}), ...(input.eventId ? { eventId: input.eventId } : {}) },
         orderBy: { receivedAt: 'desc' },
         take: input.limit,
-        select: { id: true, source: true, eventId: true, type: true, subject: true, receivedAt: true, runCount: true },
+        select: { id: true, source: true, eventId: true, type: true, subject: true, receivedAt: true, runCount: true, clientCertSubject: true },
       }),
     ),
 });
