@@ -30,8 +30,9 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): { clearL
     const config = faults.current;
     if (config.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, config.latencyMs));
     if (config.hang) {
-      await new Promise<void>((resolve) => request.raw.once('close', () => resolve()));
-      return reply;
+      // Never answered and never executed: once the client gives up, the answer goes nowhere.
+      await new Promise<void>((resolve) => reply.raw.once('close', () => resolve()));
+      return reply.code(504).send(error(-1, 'simulated hang'));
     }
     const injected = faults.take(pathOf(request.url));
     if (!injected) return;
