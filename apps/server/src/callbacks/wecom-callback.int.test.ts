@@ -9,6 +9,7 @@ import { createWecomSimulator, DEMO_CALLBACK, DEMO_CORP, type WecomSimulator } f
 import { buildServer } from '../app';
 import { publishFlow } from '../flows/publish';
 import { ApiKeyVerifier } from '../gateway/api-keys';
+import { createWecomCallbackConnection, wecomApprovalMessage, wecomCallbackRequest, wecomUrlVerificationRequest } from '../test-support/wecom-callback';
 
 // WeCom callbacks end to end: the simulator encrypts and POSTs as WeCom does, the server verifies,
 // decrypts and commits a CloudEvent (real PostgreSQL and Redis), a flow triggered on it runs in a
@@ -181,5 +182,18 @@ describe('WeCom callback URL', () => {
     const nul = buildWecomCallback({ ...secrets, agentId: 1, message: toWecomXml({ MsgType: 'event', Event: 'click', EventKey: 'a\u0000b' }) });
     expect((await post(nul.query, nul.body)).statusCode).toBe(400);
     expect(await counts()).toEqual(before);
+  });
+
+  it('works with the fuzz harness helpers (random secrets per connection)', async () => {
+    const fixture = await createWecomCallbackConnection(db.prisma, createSecretBox(parseSecretKey(secretKey)));
+    const echo = await app.inject(wecomUrlVerificationRequest(fixture, 'echo-123'));
+    expect(echo.body).toBe('echo-123');
+    const before = await counts();
+    const accepted = await app.inject(wecomCallbackRequest(fixture, wecomApprovalMessage(fixture, 'FUZZ-1', { ApprovalInfo: { SpNo: 'FUZZ-1', SpStatus: '3' } })));
+    expect(accepted.statusCode).toBe(200);
+    expect((await counts()).events).toBe(before.events + 1);
+    const other = await createWecomCallbackConnection(db.prisma, createSecretBox(parseSecretKey(secretKey)));
+    const crossed = wecomCallbackRequest(other, wecomApprovalMessage(other, 'FUZZ-2'));
+    expect((await app.inject({ ...crossed, url: crossed.url.replace(other.path, fixture.path) })).statusCode).toBe(401);
   });
 });
