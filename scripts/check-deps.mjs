@@ -27,6 +27,7 @@ function files(dir) {
   return out;
 }
 
+const SIMULATORS = ['wecom-sim'];
 const IMPORT = /(?:import|export)\s[^'"]*?from\s+['"](@qiao\/[a-z-]+)|import\(\s*['"](@qiao\/[a-z-]+)/g;
 // The one exception to "no app imports an app": the web app takes the type of the server's tRPC
 // router (import type … from '@qiao/server/router'), which erases to nothing in the bundle.
@@ -51,6 +52,9 @@ for (const group of ['packages', 'apps']) {
         if (['server', 'worker', 'erp-sim', 'web'].includes(short) && !typeOnlyRouter) problems.push(`${rel}: imports the app ${target}`);
         if (group === 'packages' && ALLOWED[name] && !ALLOWED[name].includes(short)) problems.push(`${rel}: @qiao/${name} may not depend on ${target}`);
         if (name === 'erp-sim') problems.push(`${rel}: the ERP simulator must not import ${target}`);
+        // Protocol simulators stand alone, and only tests may start one in-process.
+        if (SIMULATORS.includes(name)) problems.push(`${rel}: the simulator ${name} must not import ${target}`);
+        if (SIMULATORS.includes(short) && !/\.test\.tsx?$/.test(file) && !file.includes(`${path.sep}test-support${path.sep}`)) problems.push(`${rel}: only tests may import the simulator ${target}`);
         if (!declared.has(target)) problems.push(`${rel}: ${target} is not declared in ${group}/${name}/package.json`);
       }
     }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createPrisma, migrate, withDatabase } from '@qiao/db';
 import { createSecretBox, parseSecretKey } from '@qiao/runtime';
 import { seedDemo, type DemoUser } from '../../apps/server/src/seed/seed-demo';
+import { seedWecomDemo } from '../../apps/server/src/seed/seed-wecom';
 import { launch, type ManagedProcess } from './processes';
 import { startEmbeddedPostgres } from './postgres';
 import { ensureRedis } from './redis';
@@ -15,6 +16,8 @@ export interface StackOptions {
   host: string;
   port: number;
   erpSimPort: number;
+  /** Starts the WeCom simulator on this port (with a demo WeCom connection and flow); not started when absent. */
+  wecomSimPort?: number;
   databaseUrl?: string;
   redisUrl?: string;
   embeddedPgPort: number;
@@ -34,6 +37,8 @@ export interface StackOptions {
 export interface Stack {
   serverUrl: string;
   erpSimUrl: string;
+  /** Present when the WeCom simulator was started. */
+  wecomSimUrl?: string;
   databaseUrl: string;
   erpSimDatabaseUrl: string;
   redisUrl: string;
@@ -89,12 +94,31 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     cleanups.push(() => erpSim.stop());
     await waitFor(() => httpOk(`${erpSimUrl}/__sim/health`), 'the ERP simulator', 60_000);
 
+    let wecomSimUrl: string | undefined;
+    if (options.wecomSimPort !== undefined) {
+      wecomSimUrl = `http://${options.host}:${options.wecomSimPort}`;
+      const wecomSim = launch({
+        name: 'wecom-sim', command: process.execPath, args: entry(options.root, 'wecom-sim'), cwd: options.root, output: log('wecom-sim'),
+        env: { WECOM_SIM_HOST: options.host, WECOM_SIM_PORT: String(options.wecomSimPort) },
+      });
+      cleanups.push(() => wecomSim.stop());
+      await waitFor(() => httpOk(`${wecomSimUrl}/__sim/health`), 'the WeCom simulator', 60_000);
+    }
+
     // Demo users, key and flow only outside production; production starts empty (first admin from QIAO_ADMIN_PASSWORD).
     let seeded: { apiKey: string; users: DemoUser[]; flowId: string } = { apiKey: '', users: [], flowId: '' };
     if (!options.production) {
       const prisma = createPrisma(databaseUrl, { max: 2 });
       try {
         seeded = await seedDemo({ prisma, box: createSecretBox(parseSecretKey(secretKey)), erpSimUrl, dataDir: options.dataDir, production: false, ...(options.erpTimeoutMs ? { erpTimeoutMs: options.erpTimeoutMs } : {}) });
+        if (wecomSimUrl) {
+          const wecom = await seedWecomDemo(prisma, createSecretBox(parseSecretKey(secretKey)), wecomSimUrl);
+          // The simulator delivers its callbacks (approvals…) to the demo connection's callback URL.
+          const serverHost = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+          const target = { url: `http://${serverHost}:${options.port}${wecom.callbackPath}`, token: wecom.callbackToken, encodingAesKey: wecom.encodingAesKey };
+          const answer = await fetch(`${wecomSimUrl}/__sim/callback`, { method: 'PUT', body: JSON.stringify(target), signal: AbortSignal.timeout(5000) });
+          if (!answer.ok) throw new Error(`The WeCom simulator refused its callback target: HTTP ${answer.status}`);
+        }
       } finally {
         await prisma.$disconnect();
       }
@@ -126,7 +150,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await waitFor(() => httpOk(`${serverUrl}/healthz`), 'the Qiao server', 60_000);
 
     return {
-      serverUrl, erpSimUrl, databaseUrl, erpSimDatabaseUrl, redisUrl,
+      serverUrl, erpSimUrl, ...(wecomSimUrl ? { wecomSimUrl } : {}), databaseUrl, erpSimDatabaseUrl, redisUrl,
       apiKey: seeded.apiKey, users: seeded.users, flowId: seeded.flowId, workers, server, erpSim, startWorker, stop: stopAll,
     };
   } catch (err) {

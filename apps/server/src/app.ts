@@ -6,6 +6,7 @@ import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import { resolveSession } from './auth/sessions';
+import { wecomCallbackRoutes } from './callbacks/wecom-route';
 import { eventRoutes } from './gateway/events-route';
 import { IdempotencyStore } from './gateway/idempotency';
 import { GatewayRateLimiter } from './gateway/rate-limit';
@@ -67,6 +68,8 @@ export async function buildServer(options: BuildOptions): Promise<FastifyInstanc
       defaultRateLimitPerMinute: gateway.rateLimitPerMinute,
     }),
   );
+  // Callbacks verify their own signatures (WeCom/DingTalk cannot present client certificates), so they live with the app.
+  if (serves !== 'gateway') await app.register(async (scope) => wecomCallbackRoutes(scope, services));
 
   if (serves !== 'gateway') await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',

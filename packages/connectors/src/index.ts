@@ -27,3 +27,13 @@ export { kingdee, kingdeeAuthSchema, derivedBillNo, MSG_CODES } from './kingdee'
 export type { KingdeeCredentials } from './kingdee';
 export { http, httpAuthSchema } from './http';
 export type { HttpCredentials } from './http';
+export { wecom, wecomAuthSchema, robotKeyOf, DEFAULT_BASE_URL as WECOM_DEFAULT_BASE_URL, WECOM_ERRCODES } from './wecom';
+export type { WecomCredentials } from './wecom';
+export {
+  aesKeyOf as wecomAesKeyOf, signatureOf as wecomSignatureOf, signatureMatches as wecomSignatureMatches, encryptMessage as wecomEncrypt,
+  decryptMessage as wecomDecrypt, decryptFor as wecomDecryptFor, WecomCryptoError, parseXml, XmlError,
+  openUrlVerification as openWecomUrlVerification, openEventPost as openWecomEventPost, buildSignedCallback as buildWecomCallback,
+  buildUrlVerification as buildWecomUrlVerification, toWecomXml, toWecomCloudEvent, wecomEventId, wecomEventType, CALLBACK_MAX_BYTES as WECOM_CALLBACK_MAX_BYTES,
+  CALLBACK_MAX_SKEW_SECONDS as WECOM_CALLBACK_MAX_SKEW_SECONDS,
+} from './wecom';
+export type { XmlObject, XmlValue, WecomCloudEvent, CallbackSecrets as WecomCallbackSecrets, CallbackFailure as WecomCallbackFailure, Opened as WecomOpened, SignedCallback as WecomSignedCallback } from './wecom';
