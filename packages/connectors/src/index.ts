@@ -22,8 +22,14 @@ export { toStorableJson, toStorableString } from './kit/storable-json';
 export { endpointFields, publicSummary, secretFields, stripUrlSecrets } from './kit/credential-fields';
 export type { PublicSummary } from './kit/credential-fields';
 export { parseRetryAfter } from './kit/retry-after';
-export { builtinConnectors, getAction, getConnector, nodeTypeRegistry } from './builtin';
+export { builtinConnectors, builtinOutboxChannels, getAction, getConnector, getOutboxChannel, nodeTypeRegistry } from './builtin';
+export type { OutboxChannel, OutboxEntry, OutboxLimits, OutboxPort, OutboxReceipt } from './kit/outbox';
 export { kingdee, kingdeeAuthSchema, derivedBillNo, MSG_CODES } from './kingdee';
 export type { KingdeeCredentials } from './kingdee';
 export { http, httpAuthSchema } from './http';
 export type { HttpCredentials } from './http';
+export {
+  dingtalk, dingtalkAuthSchema, dingtalkRobotChannel, dingtalkEventToCloudEvent, buildSignedCallback, callbackSignature, decryptCallback,
+  encryptCallback, encryptedSuccess, verifyCallbackSignature, CallbackCryptoError, robotSignature, robotMessageSchema, ROBOT_CHANNEL_ID,
+} from './dingtalk';
+export type { DingtalkCredentials, DingtalkEventCloudEvent, RobotMessage, SignedCallback } from './dingtalk';
