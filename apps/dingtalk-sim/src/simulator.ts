@@ -132,7 +132,10 @@ async function control(args: RouteArgs): Promise<SimAnswer> {
     }
     case '/__sim/faults':
       if (method === 'DELETE') state.faults = [];
-      else state.faults.push({ times: 1, ...(body as unknown as Fault) });
+      else {
+        const fault = body as unknown as Fault;
+        state.faults.push({ ...fault, times: typeof fault.times === 'number' && fault.times > 0 ? fault.times : 1 });
+      }
       return done;
     case '/__sim/callbacks/send':
       return { status: 200, body: await pushEvent(body as unknown as PushRequest) };
