@@ -4,6 +4,7 @@ import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import { resolveSession } from './auth/sessions';
+import { dingtalkCallbackRoutes } from './callbacks/dingtalk-route';
 import { eventRoutes } from './gateway/events-route';
 import { statusPage } from './status-page';
 import { createHttpContext, type Services } from './trpc/context';
@@ -33,6 +34,7 @@ export async function buildServer(options: BuildOptions): Promise<FastifyInstanc
   await app.register(cookie);
 
   await app.register(async (scope) => eventRoutes(scope, { ...services, maxEventBytes: options.maxEventBytes }));
+  await app.register(async (scope) => dingtalkCallbackRoutes(scope, services));
 
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',

@@ -29,7 +29,7 @@ export type { KingdeeCredentials } from './kingdee';
 export { http, httpAuthSchema } from './http';
 export type { HttpCredentials } from './http';
 export {
-  dingtalk, dingtalkAuthSchema, dingtalkRobotChannel, dingtalkEventToCloudEvent, buildSignedCallback, callbackSignature, decryptCallback,
+  dingtalk, dingtalkAuthSchema, appAuthSchema, robotAuthSchema, dingtalkRobotChannel, dingtalkEventToCloudEvent, buildSignedCallback, callbackSignature, decryptCallback,
   encryptCallback, encryptedSuccess, verifyCallbackSignature, CallbackCryptoError, robotSignature, robotMessageSchema, ROBOT_CHANNEL_ID,
 } from './dingtalk';
 export type { DingtalkCredentials, DingtalkEventCloudEvent, RobotMessage, SignedCallback } from './dingtalk';
