@@ -51,6 +51,7 @@ for (const group of ['packages', 'apps']) {
         if (['server', 'worker', 'erp-sim', 'web'].includes(short) && !typeOnlyRouter) problems.push(`${rel}: imports the app ${target}`);
         if (group === 'packages' && ALLOWED[name] && !ALLOWED[name].includes(short)) problems.push(`${rel}: @qiao/${name} may not depend on ${target}`);
         if (name === 'erp-sim') problems.push(`${rel}: the ERP simulator must not import ${target}`);
+        if (name === 'dingtalk-sim') problems.push(`${rel}: the DingTalk simulator must not import ${target}`);
         if (!declared.has(target)) problems.push(`${rel}: ${target} is not declared in ${group}/${name}/package.json`);
       }
     }

@@ -16,6 +16,8 @@ describe('registry', () => {
       'kingdee.queryBills',
       'kingdee.pushBill',
       'http.request',
+      'dingtalk.sendRobotMessage',
+      'dingtalk.sendWorkNotice',
     ]);
     const save = registry.get('kingdee.saveBill');
     expect(save).toMatchObject({ connectorId: 'kingdee', group: 'erp', label: { 'zh-CN': '保存单据' } });
@@ -26,7 +28,7 @@ describe('registry', () => {
   });
 
   it('finds connectors and actions', () => {
-    expect(builtinConnectors.map((c) => c.id)).toEqual(['kingdee', 'http']);
+    expect(builtinConnectors.map((c) => c.id)).toEqual(['kingdee', 'http', 'dingtalk']);
     expect(getConnector('kingdee')?.name['zh-CN']).toBe('金蝶云星空');
     const found = getAction('kingdee.pushBill');
     expect(found?.connector.id).toBe('kingdee');

@@ -1,6 +1,6 @@
 import type { NodeTypeRegistry } from '@qiao/flow';
 import type { Connector } from './kit/define-connector';
-import type { OutboxChannel } from './kit/outbox';
+import type { OutboxChannel } from './kit/outbox-channel';
 import { createNodeTypeRegistry, findAction, findConnector, type ResolvedAction } from './kit/registry';
 import { dingtalk, dingtalkRobotChannel } from './dingtalk';
 import { http } from './http';

@@ -23,7 +23,8 @@ export { endpointFields, publicSummary, secretFields, stripUrlSecrets } from './
 export type { PublicSummary } from './kit/credential-fields';
 export { parseRetryAfter } from './kit/retry-after';
 export { builtinConnectors, builtinOutboxChannels, getAction, getConnector, getOutboxChannel, nodeTypeRegistry } from './builtin';
-export type { OutboxChannel, OutboxEntry, OutboxLimits, OutboxPort, OutboxReceipt } from './kit/outbox';
+export type { OutboxEntry, OutboxPort, OutboxReceipt } from './kit/outbox';
+export type { OutboxChannel, OutboxLimits } from './kit/outbox-channel';
 export { kingdee, kingdeeAuthSchema, derivedBillNo, MSG_CODES } from './kingdee';
 export type { KingdeeCredentials } from './kingdee';
 export { http, httpAuthSchema } from './http';
@@ -32,4 +33,4 @@ export {
   dingtalk, dingtalkAuthSchema, appAuthSchema, robotAuthSchema, dingtalkRobotChannel, dingtalkEventToCloudEvent, buildSignedCallback, callbackSignature, decryptCallback,
   encryptCallback, encryptedSuccess, verifyCallbackSignature, CallbackCryptoError, robotSignature, robotMessageSchema, ROBOT_CHANNEL_ID,
 } from './dingtalk';
-export type { DingtalkCredentials, DingtalkEventCloudEvent, RobotMessage, SignedCallback } from './dingtalk';
+export type { AppCredentials, DingtalkCredentials, DingtalkEventCloudEvent, RobotMessage, SignedCallback } from './dingtalk';

@@ -53,3 +53,5 @@ export { dingtalkRobotChannel, ROBOT_CHANNEL_ID, ROBOT_PER_MINUTE } from './robo
 export { dingtalkError, ROBOT_THROTTLE_MS } from './errors';
 export { dingtalkEventToCloudEvent } from './event-mapping';
 export type { DingtalkEventCloudEvent } from './event-mapping';
+// The Stream-mode client (official SDK: ws + axios) is a separate entry, '@qiao/connectors/dingtalk-stream',
+// so only the worker loads it.

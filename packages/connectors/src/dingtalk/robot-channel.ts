@@ -1,4 +1,4 @@
-import type { OutboxChannel } from '../kit/outbox';
+import type { OutboxChannel } from '../kit/outbox-channel';
 import { UserError } from '../kit/errors/user-error';
 import type { DingtalkCredentials } from './auth';
 import { digestMessages, robotMessageSchema, type RobotMessage } from './robot-message';
