@@ -111,6 +111,7 @@ async function control(args: RouteArgs): Promise<SimAnswer> {
   const { state, method, path } = args;
   const body = parseJson(args.raw) as Record<string, unknown> | undefined;
   const done: SimAnswer = { status: 200, body: { ok: true } };
+  if (method === 'GET' && path === '/__sim/health') return { status: 200, body: { ok: true } };
   if (method === 'GET' && path === '/__sim/state') {
     return { status: 200, body: { robotMessages: state.robotMessages, robotRejections: state.robotRejections, notices: state.notices, callCounts: state.callCounts, faults: state.faults } };
   }
