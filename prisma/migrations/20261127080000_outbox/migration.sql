@@ -5,6 +5,8 @@ CREATE TYPE "OutboxStatus" AS ENUM ('queued', 'sending', 'sent', 'failed');
 
 CREATE TABLE "outbox_messages" (
     "id" UUID NOT NULL,
+    -- Queue order (createdAt can tie within a millisecond).
+    "seq" BIGSERIAL NOT NULL,
     "channel" TEXT NOT NULL,
     "connectionId" UUID NOT NULL,
     "dedupeKey" TEXT NOT NULL,

@@ -55,6 +55,8 @@ const DEFAULT_MAX_ATTEMPTS = 12;
  */
 export async function drainOutbox(deps: OutboxDeps, options: DrainOptions = {}): Promise<DrainStats> {
   const stats: DrainStats = { sent: 0, failed: 0, retried: 0, recovered: await recoverExpired(deps) };
+  // The send log only matters within a window; keep an hour (any window we use is far shorter).
+  await deps.prisma.$executeRaw`DELETE FROM outbox_sends WHERE at < now() - interval '1 hour'`;
   const due = await deps.prisma.$queryRaw<{ channel: string; connectionId: string }[]>`
     SELECT DISTINCT channel, "connectionId" FROM outbox_messages WHERE status = 'queued'::"OutboxStatus" AND "nextAttemptAt" <= now()`;
   await Promise.all(due.map((target) => drainTarget(deps, options, target, stats)));
@@ -78,10 +80,13 @@ async function recoverExpired(deps: OutboxDeps): Promise<number> {
 async function drainTarget(deps: OutboxDeps, options: DrainOptions, target: { channel: string; connectionId: string }, stats: DrainStats): Promise<void> {
   const channel = (deps.channels ?? builtinOutboxChannels).find((c) => c.id === target.channel);
   if (!channel) {
-    await failAll(deps, target, { kind: 'internal', retryable: false, code: 'unknown_channel', message: `No outbox channel "${target.channel}" is registered in this worker.` });
+    // Left queued, not failed: during a rolling upgrade another worker may know the channel.
+    deps.logger.warn(target, `outbox: no channel "${target.channel}" in this worker; leaving its messages queued`);
     return;
   }
-  const connection = await deps.connections.resolve(target.connectionId).catch(() => null);
+  // A database error here propagates (the pass fails and the next one retries); only a connection
+  // that is really gone or unusable fails its messages.
+  const connection = await deps.connections.resolve(target.connectionId);
   const connector = getConnector(channel.connectorId);
   const parsed = connection && connector ? connector.auth.safeParse(connection.credentials) : null;
   if (!parsed?.success) {
@@ -123,7 +128,7 @@ async function claim(deps: OutboxDeps, args: { target: { channel: string; connec
     const rows = await tx.$queryRaw<{ id: string; payload: unknown }[]>`
       SELECT id, payload FROM outbox_messages
       WHERE status = 'queued'::"OutboxStatus" AND channel = ${target.channel} AND "connectionId" = ${target.connectionId}::uuid AND "nextAttemptAt" <= now()
-      ORDER BY "createdAt", id LIMIT ${take}
+      ORDER BY seq LIMIT ${take}
       FOR UPDATE SKIP LOCKED`;
     if (rows.length === 0) return { stop: 'empty' as const };
     const ids = rows.map((r) => r.id);
