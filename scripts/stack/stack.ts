@@ -15,6 +15,8 @@ export interface StackOptions {
   host: string;
   port: number;
   erpSimPort: number;
+  /** Starts apps/dingtalk-sim (DingTalk robots, work notifications, callbacks) on this port when given. */
+  dingtalkSimPort?: number;
   databaseUrl?: string;
   redisUrl?: string;
   embeddedPgPort: number;
@@ -34,6 +36,8 @@ export interface StackOptions {
 export interface Stack {
   serverUrl: string;
   erpSimUrl: string;
+  /** Set when dingtalkSimPort was given; a demo robot and app are configured (see DINGTALK_SIM_DEMO). */
+  dingtalkSimUrl?: string;
   databaseUrl: string;
   erpSimDatabaseUrl: string;
   redisUrl: string;
@@ -89,6 +93,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     cleanups.push(() => erpSim.stop());
     await waitFor(() => httpOk(`${erpSimUrl}/__sim/health`), 'the ERP simulator', 60_000);
 
+    let dingtalkSimUrl: string | undefined;
+    if (options.dingtalkSimPort !== undefined) {
+      dingtalkSimUrl = `http://${options.host}:${options.dingtalkSimPort}`;
+      const dingtalkSim = launch({
+        name: 'dingtalk-sim', command: process.execPath, args: entry(options.root, 'dingtalk-sim'), cwd: options.root, output: log('dingtalk-sim'),
+        env: { DINGTALK_SIM_HOST: options.host, DINGTALK_SIM_PORT: String(options.dingtalkSimPort), DINGTALK_SIM_ROBOTS: JSON.stringify([DINGTALK_SIM_DEMO.robot]), DINGTALK_SIM_APPS: JSON.stringify([DINGTALK_SIM_DEMO.app]) },
+      });
+      cleanups.push(() => dingtalkSim.stop());
+      await waitFor(() => httpOk(`${dingtalkSimUrl}/__sim/health`), 'the DingTalk simulator', 60_000);
+    }
+
     // Demo users, key and flow only outside production; production starts empty (first admin from QIAO_ADMIN_PASSWORD).
     let seeded: { apiKey: string; users: DemoUser[]; flowId: string } = { apiKey: '', users: [], flowId: '' };
     if (!options.production) {
@@ -126,7 +141,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await waitFor(() => httpOk(`${serverUrl}/healthz`), 'the Qiao server', 60_000);
 
     return {
-      serverUrl, erpSimUrl, databaseUrl, erpSimDatabaseUrl, redisUrl,
+      serverUrl, erpSimUrl, ...(dingtalkSimUrl ? { dingtalkSimUrl } : {}), databaseUrl, erpSimDatabaseUrl, redisUrl,
       apiKey: seeded.apiKey, users: seeded.users, flowId: seeded.flowId, workers, server, erpSim, startWorker, stop: stopAll,
     };
   } catch (err) {
@@ -134,6 +149,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw err;
   }
 }
+
+/** The robot and app the local DingTalk simulator knows, for demo connections (dev only; not secrets of anything real). */
+export const DINGTALK_SIM_DEMO = {
+  robot: { accessToken: 'qiao-demo-robot', secret: 'SECqiaodemorobot', keywords: ['Qiao'] },
+  app: { appKey: 'dingqiaodemo', appSecret: 'qiao-demo-app-secret', agentId: 1001, users: ['manager01', 'finance01', 'warehouse01'] },
+} as const;
 
 function databaseNameOf(url: string): string {
   return new URL(url).pathname.replace(/^\//, '') || 'qiao';

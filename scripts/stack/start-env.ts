@@ -8,6 +8,7 @@ export const startEnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: port.default(3000),
   ERP_SIM_PORT: port.default(3100),
+  DINGTALK_SIM_PORT: port.default(3200),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
   EMBEDDED_PG_PORT: port.default(54329),

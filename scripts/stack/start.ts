@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     host: env.HOST,
     port: env.PORT,
     erpSimPort: env.ERP_SIM_PORT,
+    dingtalkSimPort: env.DINGTALK_SIM_PORT,
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     embeddedPgPort: env.EMBEDDED_PG_PORT,
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
    Web & API      ${stack.serverUrl}
    Event gateway  ${stack.serverUrl}/api/events
    ERP simulator  ${stack.erpSimUrl}/k3cloud/   (Kingdee K3Cloud WebAPI)
+   DingTalk sim   ${stack.dingtalkSimUrl ?? '-'}   (钉钉 robots, work notices; /__sim/state)
    Database       ${stack.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}
    Redis          ${stack.redisUrl}
 
