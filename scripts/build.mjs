@@ -15,7 +15,7 @@ function externals(app) {
     .flatMap(([name]) => [name, `${name}/*`]);
 }
 
-const apps = ['server', 'worker', 'erp-sim', 'wecom-sim'];
+const apps = ['server', 'worker', 'erp-sim', 'wecom-sim', 'dingtalk-sim'];
 await Promise.all(
   apps.map((app) =>
     build({

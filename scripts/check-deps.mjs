@@ -27,7 +27,7 @@ function files(dir) {
   return out;
 }
 
-const SIMULATORS = ['wecom-sim'];
+const SIMULATORS = ['wecom-sim', 'dingtalk-sim'];
 const IMPORT = /(?:import|export)\s[^'"]*?from\s+['"](@qiao\/[a-z-]+)|import\(\s*['"](@qiao\/[a-z-]+)/g;
 // The one exception to "no app imports an app": the web app takes the type of the server's tRPC
 // router (import type … from '@qiao/server/router'), which erases to nothing in the bundle.

@@ -18,6 +18,8 @@ export interface StackOptions {
   erpSimPort: number;
   /** Starts the WeCom simulator on this port (with a demo WeCom connection and flow); not started when absent. */
   wecomSimPort?: number;
+  /** Starts apps/dingtalk-sim (DingTalk robots, work notifications, callbacks) on this port when given. */
+  dingtalkSimPort?: number;
   databaseUrl?: string;
   redisUrl?: string;
   embeddedPgPort: number;
@@ -39,6 +41,8 @@ export interface Stack {
   erpSimUrl: string;
   /** Present when the WeCom simulator was started. */
   wecomSimUrl?: string;
+  /** Set when dingtalkSimPort was given; a demo robot and app are configured (see DINGTALK_SIM_DEMO). */
+  dingtalkSimUrl?: string;
   databaseUrl: string;
   erpSimDatabaseUrl: string;
   redisUrl: string;
@@ -105,6 +109,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await waitFor(() => httpOk(`${wecomSimUrl}/__sim/health`), 'the WeCom simulator', 60_000);
     }
 
+    let dingtalkSimUrl: string | undefined;
+    if (options.dingtalkSimPort !== undefined) {
+      dingtalkSimUrl = `http://${options.host}:${options.dingtalkSimPort}`;
+      const dingtalkSim = launch({
+        name: 'dingtalk-sim', command: process.execPath, args: entry(options.root, 'dingtalk-sim'), cwd: options.root, output: log('dingtalk-sim'),
+        env: { DINGTALK_SIM_HOST: options.host, DINGTALK_SIM_PORT: String(options.dingtalkSimPort), DINGTALK_SIM_ROBOTS: JSON.stringify([DINGTALK_SIM_DEMO.robot]), DINGTALK_SIM_APPS: JSON.stringify([DINGTALK_SIM_DEMO.app]) },
+      });
+      cleanups.push(() => dingtalkSim.stop());
+      await waitFor(() => httpOk(`${dingtalkSimUrl}/__sim/health`), 'the DingTalk simulator', 60_000);
+    }
+
     // Demo users, key and flow only outside production; production starts empty (first admin from QIAO_ADMIN_PASSWORD).
     let seeded: { apiKey: string; users: DemoUser[]; flowId: string } = { apiKey: '', users: [], flowId: '' };
     if (!options.production) {
@@ -150,7 +165,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await waitFor(() => httpOk(`${serverUrl}/healthz`), 'the Qiao server', 60_000);
 
     return {
-      serverUrl, erpSimUrl, ...(wecomSimUrl ? { wecomSimUrl } : {}), databaseUrl, erpSimDatabaseUrl, redisUrl,
+      serverUrl, erpSimUrl, ...(wecomSimUrl ? { wecomSimUrl } : {}), ...(dingtalkSimUrl ? { dingtalkSimUrl } : {}), databaseUrl, erpSimDatabaseUrl, redisUrl,
       apiKey: seeded.apiKey, users: seeded.users, flowId: seeded.flowId, workers, server, erpSim, startWorker, stop: stopAll,
     };
   } catch (err) {
@@ -158,6 +173,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw err;
   }
 }
+
+/** The robot and app the local DingTalk simulator knows, for demo connections (dev only; not secrets of anything real). */
+export const DINGTALK_SIM_DEMO = {
+  robot: { accessToken: 'qiao-demo-robot', secret: 'SECqiaodemorobot', keywords: ['Qiao'] },
+  app: { appKey: 'dingqiaodemo', appSecret: 'qiao-demo-app-secret', agentId: 1001, users: ['manager01', 'finance01', 'warehouse01'] },
+} as const;
 
 function databaseNameOf(url: string): string {
   return new URL(url).pathname.replace(/^\//, '') || 'qiao';

@@ -9,6 +9,7 @@ export const startEnvSchema = z.object({
   PORT: port.default(3000),
   ERP_SIM_PORT: port.default(3100),
   WECOM_SIM_PORT: port.default(3200),
+  DINGTALK_SIM_PORT: port.default(3300),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
   EMBEDDED_PG_PORT: port.default(54329),

@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     port: env.PORT,
     erpSimPort: env.ERP_SIM_PORT,
     wecomSimPort: env.WECOM_SIM_PORT,
+    dingtalkSimPort: env.DINGTALK_SIM_PORT,
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     embeddedPgPort: env.EMBEDDED_PG_PORT,
@@ -32,7 +33,8 @@ async function main(): Promise<void> {
    Web & API      ${stack.serverUrl}
    Event gateway  ${stack.serverUrl}/api/events
    ERP simulator  ${stack.erpSimUrl}/k3cloud/   (Kingdee K3Cloud WebAPI)
-${stack.wecomSimUrl ? `   WeCom sim      ${stack.wecomSimUrl}/cgi-bin/   (企业微信; approval callback: curl -X POST ${stack.wecomSimUrl}/__sim/callbacks/approval-change -d '{"spNo":"202611270001"}')\n` : ''}   Database       ${stack.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}
+${stack.wecomSimUrl ? `   WeCom sim      ${stack.wecomSimUrl}/cgi-bin/   (企业微信; approval callback: curl -X POST ${stack.wecomSimUrl}/__sim/callbacks/approval-change -d '{"spNo":"202611270001"}')\n` : ''}   DingTalk sim   ${stack.dingtalkSimUrl ?? '-'}   (钉钉 robots, work notices; /__sim/state)
+   Database       ${stack.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}
    Redis          ${stack.redisUrl}
 
 ${stack.users.length === 0 ? ' Production mode: no demo data. The first admin is created from QIAO_ADMIN_PASSWORD.\n' : ` Demo logins · 演示账号 (user / password):

@@ -6,6 +6,7 @@ import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import { resolveSession } from './auth/sessions';
+import { dingtalkCallbackRoutes } from './callbacks/dingtalk-route';
 import { wecomCallbackRoutes } from './callbacks/wecom-route';
 import { eventRoutes } from './gateway/events-route';
 import { IdempotencyStore } from './gateway/idempotency';
@@ -70,6 +71,7 @@ export async function buildServer(options: BuildOptions): Promise<FastifyInstanc
   );
   // Callbacks verify their own signatures (WeCom/DingTalk cannot present client certificates), so they live with the app.
   if (serves !== 'gateway') await app.register(async (scope) => wecomCallbackRoutes(scope, services));
+  if (serves !== 'gateway') await app.register(async (scope) => dingtalkCallbackRoutes(scope, services));
 
   if (serves !== 'gateway') await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { createPrisma } from '@qiao/db';
-import { startWorker } from '@qiao/runtime';
+import { createRedis, createSecretBox, createStepQueue, parseSecretKey, startWorker } from '@qiao/runtime';
+import { startStreamSubscribers } from './dingtalk/stream-subscribers';
 import { loadEnv } from './env';
 
 async function main(): Promise<void> {
@@ -20,13 +21,20 @@ async function main(): Promise<void> {
     logger,
   });
   logger.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker started');
+  // DingTalk Stream mode (app connections with mode "stream"): events arrive over the SDK's WebSocket instead of HTTP push.
+  const streamRedis = createRedis(env.REDIS_URL, 'producer');
+  const streamQueue = createStepQueue(streamRedis, env.QUEUE_PREFIX);
+  const streams = await startStreamSubscribers({ prisma, box: createSecretBox(parseSecretKey(env.QIAO_SECRET_KEY)), queue: streamQueue, logger });
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'worker stopping: finishing steps in hand');
+    streams.close();
     await worker.close();
+    await streamQueue.close();
+    streamRedis.disconnect();
     await prisma.$disconnect();
     process.exit(0);
   };

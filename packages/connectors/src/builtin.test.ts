@@ -18,6 +18,8 @@ describe('registry', () => {
       'http.request',
       'wecom.sendAppMessage',
       'wecom.sendRobotMessage',
+      'dingtalk.sendRobotMessage',
+      'dingtalk.sendWorkNotice',
     ]);
     const save = registry.get('kingdee.saveBill');
     expect(save).toMatchObject({ connectorId: 'kingdee', group: 'erp', label: { 'zh-CN': '保存单据' } });
@@ -28,7 +30,7 @@ describe('registry', () => {
   });
 
   it('finds connectors and actions', () => {
-    expect(builtinConnectors.map((c) => c.id)).toEqual(['kingdee', 'http', 'wecom']);
+    expect(builtinConnectors.map((c) => c.id)).toEqual(['kingdee', 'http', 'wecom', 'dingtalk']);
     expect(getConnector('kingdee')?.name['zh-CN']).toBe('金蝶云星空');
     const found = getAction('kingdee.pushBill');
     expect(found?.connector.id).toBe('kingdee');

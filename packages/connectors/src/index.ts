@@ -22,7 +22,9 @@ export { toStorableJson, toStorableString } from './kit/storable-json';
 export { endpointFields, publicSummary, secretFields, stripUrlSecrets } from './kit/credential-fields';
 export type { PublicSummary } from './kit/credential-fields';
 export { parseRetryAfter } from './kit/retry-after';
-export { builtinConnectors, getAction, getConnector, nodeTypeRegistry } from './builtin';
+export { builtinConnectors, builtinOutboxChannels, getAction, getConnector, getOutboxChannel, nodeTypeRegistry } from './builtin';
+export type { OutboxEntry, OutboxPort, OutboxReceipt } from './kit/outbox';
+export type { OutboxChannel, OutboxLimits } from './kit/outbox-channel';
 export { kingdee, kingdeeAuthSchema, derivedBillNo, MSG_CODES } from './kingdee';
 export type { KingdeeCredentials } from './kingdee';
 export { http, httpAuthSchema } from './http';
@@ -37,3 +39,8 @@ export {
   CALLBACK_MAX_SKEW_SECONDS as WECOM_CALLBACK_MAX_SKEW_SECONDS,
 } from './wecom';
 export type { XmlObject, XmlValue, WecomCloudEvent, CallbackSecrets as WecomCallbackSecrets, CallbackFailure as WecomCallbackFailure, Opened as WecomOpened, SignedCallback as WecomSignedCallback } from './wecom';
+export {
+  dingtalk, dingtalkAuthSchema, appAuthSchema, robotAuthSchema, dingtalkRobotChannel, dingtalkEventToCloudEvent, buildSignedCallback, callbackSignature, decryptCallback,
+  encryptCallback, encryptedSuccess, verifyCallbackSignature, CallbackCryptoError, robotSignature, robotMessageSchema, ROBOT_CHANNEL_ID,
+} from './dingtalk';
+export type { AppCredentials, DingtalkCredentials, DingtalkEventCloudEvent, RobotMessage, SignedCallback } from './dingtalk';

@@ -1,6 +1,6 @@
 import { evaluateCondition, resolveParameters, type ExecutionPlan, type ExpressionContext, type PlanNode } from '@qiao/flow';
 import { advance, type RunEvent, type RunState } from '@qiao/engine';
-import { ConnectorError, createActionContext, getAction, runAction, toStorableJson, UserError, type SessionStore } from '@qiao/connectors';
+import { ConnectorError, createActionContext, getAction, runAction, toStorableJson, UserError, type OutboxPort, type SessionStore } from '@qiao/connectors';
 import { Prisma, type PrismaClient } from '@qiao/db';
 import { TX_OPTIONS } from './transactions';
 import { enqueueCommands, loadState, persist } from './run-transition';
@@ -25,6 +25,8 @@ export interface ExecutorDeps {
   rateLimiter?: ConnectionRateLimiter;
   /** Extra time a claimed step is protected beyond its timeout before another worker may take it over. */
   leaseMarginMs?: number;
+  /** The durable outbox handed to actions as ctx.outbox (rate-limited sends, e.g. DingTalk robots). */
+  outboxFor?: (runId: string) => OutboxPort;
 }
 
 interface ClaimedStep {
@@ -212,6 +214,7 @@ async function runStepAction(deps: ExecutorDeps, { node, input, claimed, attempt
     attempt,
     signal: AbortSignal.any(signals),
     sessions: deps.sessions,
+    ...(deps.outboxFor ? { outbox: deps.outboxFor(claimed.runId) } : {}),
   });
   // runAction parses credentials and input with the connector's schemas (errors name the field) and checks the output.
   return runAction({ connector: found.connector, action: found.action, context, input });

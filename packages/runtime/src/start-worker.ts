@@ -11,6 +11,8 @@ import { COMPENSATION_QUEUE, STEP_QUEUE, createStepQueue, type StepJob } from '.
 import { createRedis } from './redis';
 import { createSecretBox, parseSecretKey } from './secret-box';
 import { sweep } from './sweeper';
+import { createOutboxPort } from './outbox/outbox-port';
+import { startOutboxDrainer } from './outbox/outbox-drainer';
 
 export interface WorkerOptions {
   prisma: PrismaClient;
@@ -25,6 +27,10 @@ export interface WorkerOptions {
   compensationEveryMs?: number;
   /** How long close() lets steps in hand finish before aborting their calls. */
   shutdownGraceMs?: number;
+  /** How often the outbox (rate-limited sends) is drained; default 1000 ms. */
+  outboxEveryMs?: number;
+  /** Overrides the outbox rate windows (tests only; DingTalk's robot window is a minute). */
+  outboxRateWindowMs?: number;
   logger: Logger;
 }
 
@@ -50,6 +56,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     shutdown: shutdown.signal,
     rateLimiter: new ConnectionRateLimiter(producerRedis, options.prefix),
     leaseMarginMs: options.leaseMarginMs,
+    outboxFor: (runId: string) => createOutboxPort(prisma, { runId }),
   };
 
   const desk = { prisma, queue, plans: deps.plans, logger };
@@ -79,6 +86,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   if (every > 0) await compensationQueue.upsertJobScheduler('compensation', { every }, { name: 'compensate', opts: { removeOnComplete: 100, removeOnFail: 100 } });
   else await compensationQueue.removeJobScheduler('compensation');
 
+  const outbox = await startOutboxDrainer(
+    { prisma, connections: deps.connections, sessions: deps.sessions, logger },
+    { redis: workerRedis, prefix: options.prefix, ...(options.outboxEveryMs ? { everyMs: options.outboxEveryMs } : {}), ...(options.outboxRateWindowMs ? { rateWindowMs: options.outboxRateWindowMs } : {}) },
+  );
+
   const sweepNow = () => sweep({ prisma, queue, logger }, { graceMs: options.sweepGraceMs });
   let sweeping = false;
   const timer = setInterval(() => {
@@ -102,6 +114,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       if ((await Promise.race([closing.then(() => 'closed' as const), graceOver])) === 'timeout') shutdown.abort();
       await closing;
       shutdown.abort();
+      await outbox.close();
       await compensationWorker.close();
       await compensationQueue.close();
       await queue.close();

@@ -1,4 +1,5 @@
 import { createHttpClient, type HttpClient } from './http-client';
+import type { OutboxPort } from './outbox';
 import { processSessionStore, type SessionStore } from './session-store';
 
 export interface Logger {
@@ -28,6 +29,8 @@ export interface ActionContext<TCredentials = unknown> extends ConnectionContext
   idempotencyKey: string;
   /** 1 on the first try; any re-execution that may follow a side effect must be > 1. */
   attempt: number;
+  /** The runtime's durable outbox for rate-limited sends; absent outside the worker (tests, previews). */
+  outbox?: OutboxPort;
 }
 
 export interface CreateConnectionContextOptions<TCredentials> {
@@ -43,6 +46,7 @@ export interface CreateConnectionContextOptions<TCredentials> {
 export interface CreateActionContextOptions<TCredentials> extends CreateConnectionContextOptions<TCredentials> {
   idempotencyKey: string;
   attempt: number;
+  outbox?: OutboxPort;
 }
 
 const sharedHttpClient = createHttpClient();
@@ -68,5 +72,7 @@ export function createActionContext<TCredentials>(
   if (!Number.isInteger(options.attempt) || options.attempt < 1) {
     throw new Error(`createActionContext: attempt must be an integer >= 1, got ${options.attempt}`);
   }
-  return { ...createConnectionContext(options), idempotencyKey: options.idempotencyKey, attempt: options.attempt };
+  const context: ActionContext<TCredentials> = { ...createConnectionContext(options), idempotencyKey: options.idempotencyKey, attempt: options.attempt };
+  if (options.outbox) context.outbox = options.outbox;
+  return context;
 }

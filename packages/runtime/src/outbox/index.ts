@@ -1,0 +1,3 @@
+export * from './outbox-port';
+export * from './drain-outbox';
+export * from './outbox-drainer';
