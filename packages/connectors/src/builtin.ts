@@ -3,9 +3,10 @@ import type { Connector } from './kit/define-connector';
 import { createNodeTypeRegistry, findAction, findConnector, type ResolvedAction } from './kit/registry';
 import { http } from './http';
 import { kingdee } from './kingdee';
+import { mqtt } from './mqtt';
 
 /** Every connector that ships with Qiao. Built from each connector's export, never edited by hand elsewhere. */
-export const builtinConnectors: readonly Connector[] = [kingdee, http];
+export const builtinConnectors: readonly Connector[] = [kingdee, http, mqtt];
 
 export function getConnector(id: string, connectors: readonly Connector[] = builtinConnectors): Connector | undefined {
   return findConnector(connectors, id);

@@ -11,6 +11,7 @@ import { COMPENSATION_QUEUE, STEP_QUEUE, createStepQueue, type StepJob } from '.
 import { createRedis } from './redis';
 import { createSecretBox, parseSecretKey } from './secret-box';
 import { sweep } from './sweeper';
+import { startMqttHost, type MqttHostOptions } from './mqtt/mqtt-host';
 
 export interface WorkerOptions {
   prisma: PrismaClient;
@@ -26,6 +27,8 @@ export interface WorkerOptions {
   /** How long close() lets steps in hand finish before aborting their calls. */
   shutdownGraceMs?: number;
   logger: Logger;
+  /** Runs the MQTT trigger (one subscriber per MQTT connection across all workers); off unless given. */
+  mqtt?: Pick<MqttHostOptions, 'pollIntervalMs' | 'lockTtlMs' | 'minBackoffMs' | 'maxBackoffMs'>;
 }
 
 export interface RunningWorker {
@@ -79,6 +82,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   if (every > 0) await compensationQueue.upsertJobScheduler('compensation', { every }, { name: 'compensate', opts: { removeOnComplete: 100, removeOnFail: 100 } });
   else await compensationQueue.removeJobScheduler('compensation');
 
+  const mqttHost = options.mqtt ? startMqttHost({ ...options.mqtt, prisma, redis: producerRedis, prefix: options.prefix, box: createSecretBox(parseSecretKey(options.secretKey)), queue, logger }) : null;
+
   const sweepNow = () => sweep({ prisma, queue, logger }, { graceMs: options.sweepGraceMs });
   let sweeping = false;
   const timer = setInterval(() => {
@@ -94,6 +99,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     sweepNow,
     async close() {
       clearInterval(timer);
+      await mqttHost?.close();
       // Stop taking jobs and give the ones in hand time to finish and commit. Calls still running
       // after the grace period are aborted; their steps fail as retryable and another worker
       // retries them (looking before it writes), so nothing is lost and nothing done twice.
