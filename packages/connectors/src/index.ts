@@ -27,5 +27,5 @@ export { kingdee, kingdeeAuthSchema, derivedBillNo, MSG_CODES } from './kingdee'
 export type { KingdeeCredentials } from './kingdee';
 export { http, httpAuthSchema } from './http';
 export type { HttpCredentials } from './http';
-export { mqtt, mqttAuthSchema, parseSubscriptions, topicFilterProblem, brokerHost, openSubscriber, closePublishers, mqttError } from './mqtt';
+export { mqtt, mqttAuthSchema, parseSubscriptions, topicFilterProblem, brokerHost, forgetSession, openSubscriber, closePublishers, mqttError } from './mqtt';
 export type { MqttCredentials, MqttSubscription, MqttInboundMessage, MqttSubscriber, SubscriberOptions, SubscriberState } from './mqtt';

@@ -46,6 +46,6 @@ export const mqtt = defineConnector({
 });
 
 export { mqttAuthSchema, parseSubscriptions, topicFilterProblem, brokerHost, type MqttCredentials, type MqttSubscription } from './auth';
-export { openSubscriber, type MqttInboundMessage, type MqttSubscriber, type SubscriberOptions, type SubscriberState } from './subscriber';
+export { forgetSession, openSubscriber, type MqttInboundMessage, type MqttSubscriber, type SubscriberOptions, type SubscriberState } from './subscriber';
 export { closePublishers } from './publisher-pool';
 export { mqttError } from './transport';

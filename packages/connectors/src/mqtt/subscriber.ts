@@ -2,7 +2,7 @@ import { connect, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { ConnectorError } from '../kit/errors/connector-error';
 import type { Logger } from '../kit/context';
 import { brokerHost, parseSubscriptions, type MqttCredentials } from './auth';
-import { clientOptions, mqttError } from './transport';
+import { clientOptions, connectOnce, mqttError } from './transport';
 
 export interface MqttInboundMessage {
   topic: string;
@@ -137,4 +137,13 @@ export function openSubscriber(options: SubscriberOptions): MqttSubscriber {
       client.end(true);
     },
   };
+}
+
+/**
+ * Ends a persistent session on the broker (connect with clean: true, disconnect), so a deleted
+ * connection's subscriptions stop queueing messages nobody will read.
+ */
+export async function forgetSession(credentials: MqttCredentials, clientId: string): Promise<void> {
+  const client = await connectOnce(credentials, { clientId, clean: true });
+  await client.endAsync();
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import { brokerHost, mqtt, openSubscriber, parseSubscriptions, type Logger as ConnectorLogger, type MqttCredentials, type MqttInboundMessage, type MqttSubscriber } from '@qiao/connectors';
+import { brokerHost, forgetSession, mqtt, openSubscriber, parseSubscriptions, type Logger as ConnectorLogger, type MqttCredentials, type MqttInboundMessage, type MqttSubscriber } from '@qiao/connectors';
 import type { PrismaClient } from '@qiao/db';
 import { acceptEvent } from '../accept-event';
 import { markConnectionUsed, recordConnectionError } from '../connection-usage';
@@ -45,6 +45,8 @@ export interface MqttHost {
 
 interface Running {
   subscriber: MqttSubscriber;
+  credentials: MqttCredentials;
+  clientId: string;
   version: string;
   filters: string[];
   lastHeldAt: number;
@@ -80,19 +82,23 @@ export function startMqttHost(options: MqttHostOptions): MqttHost {
     recordConnectionError(prisma, { connectionId, source: 'trigger', code, message }).catch((err: unknown) => logger.warn({ connectionId, err: String(err) }, 'could not record the trigger error'));
   };
 
-  const stop = async (connectionId: string, how: 'close' | 'release') => {
+  /** close: lost the lock or edited; release: shutting down; forget: the connection was deleted. */
+  const stop = async (connectionId: string, how: 'close' | 'release' | 'forget') => {
     const entry = running.get(connectionId);
     if (!entry) return;
     running.delete(connectionId);
     await Promise.race([entry.subscriber.close(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]).catch(() => undefined);
     entry.subscriber.abandon();
-    if (how === 'release') await lock.release(lockKey(connectionId)).catch(() => undefined);
+    if (how === 'forget') {
+      await forgetSession(entry.credentials, entry.clientId).catch((err: unknown) => logger.warn({ connectionId, err: String(err) }, 'could not end the MQTT session of a deleted connection'));
+    }
+    if (how !== 'close') await lock.release(lockKey(connectionId)).catch(() => undefined);
     logger.info({ connectionId }, 'mqtt trigger stopped');
   };
 
   const start = (connectionId: string, credentials: MqttCredentials, version: string, previousFilters: string[]) => {
     const source = mqttSource(brokerHost(credentials), connectionId);
-    const clientId = `${credentials.clientIdPrefix}${createHash('sha256').update(connectionId).digest('hex').slice(0, 16)}`;
+    const clientId = mqttClientId(credentials.clientIdPrefix, connectionId);
     const parsed = parseSubscriptions(credentials.subscriptions);
     const filters = parsed.ok ? parsed.subscriptions.map((s) => s.filter) : [];
     const onMessage = async (message: MqttInboundMessage) => {
@@ -122,7 +128,7 @@ export function startMqttHost(options: MqttHostOptions): MqttHost {
       ...(options.minBackoffMs === undefined ? {} : { minBackoffMs: options.minBackoffMs }),
       ...(options.maxBackoffMs === undefined ? {} : { maxBackoffMs: options.maxBackoffMs }),
     });
-    running.set(connectionId, { subscriber, version, filters, lastHeldAt: Date.now() });
+    running.set(connectionId, { subscriber, credentials, clientId, version, filters, lastHeldAt: Date.now() });
     logger.info({ connectionId, filters }, 'mqtt trigger started');
   };
 
@@ -162,7 +168,8 @@ export function startMqttHost(options: MqttHostOptions): MqttHost {
       }
       if (!stopped) start(row.id, parsed.credentials, version, entry?.filters ?? []);
     }
-    for (const id of [...running.keys()]) if (!seen.has(id)) await stop(id, 'release');
+    // Deleted, or no subscriptions any more: end the broker session too, or it would queue messages for ever.
+    for (const id of [...running.keys()]) if (!seen.has(id)) await stop(id, 'forget');
   };
 
   const refresh = () => {
@@ -191,6 +198,11 @@ export function startMqttHost(options: MqttHostOptions): MqttHost {
       running.clear();
     },
   };
+}
+
+/** Stable per connection (all workers use the same, so the broker itself allows one session at a time); ≤ 23 characters for MQTT 3.1.1 brokers. */
+export function mqttClientId(prefix: string, connectionId: string): string {
+  return `${prefix}${createHash('sha256').update(connectionId).digest('hex').slice(0, 16)}`;
 }
 
 type ReadResult = { ok: true; credentials: MqttCredentials } | { ok: false; problem: string };
