@@ -1,6 +1,7 @@
 import enAuth from './en/auth.json';
 import enCommon from './en/common.json';
 import enConnections from './en/connections.json';
+import enConnectionHealth from './en/connectionHealth.json';
 import enDesigner from './en/designer.json';
 import enFlows from './en/flows.json';
 import enRuns from './en/runs.json';
@@ -9,6 +10,7 @@ import enShell from './en/shell.json';
 import zhAuth from './zh-CN/auth.json';
 import zhCommon from './zh-CN/common.json';
 import zhConnections from './zh-CN/connections.json';
+import zhConnectionHealth from './zh-CN/connectionHealth.json';
 import zhDesigner from './zh-CN/designer.json';
 import zhFlows from './zh-CN/flows.json';
 import zhRuns from './zh-CN/runs.json';
@@ -17,6 +19,6 @@ import zhShell from './zh-CN/shell.json';
 
 /** One JSON file per language per area; a test checks both languages hold the same keys. */
 export const resources = {
-  en: { common: enCommon, auth: enAuth, shell: enShell, flows: enFlows, runs: enRuns, connections: enConnections, designer: enDesigner, settings: enSettings },
-  'zh-CN': { common: zhCommon, auth: zhAuth, shell: zhShell, flows: zhFlows, runs: zhRuns, connections: zhConnections, designer: zhDesigner, settings: zhSettings },
+  en: { common: enCommon, auth: enAuth, shell: enShell, flows: enFlows, runs: enRuns, connections: enConnections, connectionHealth: enConnectionHealth, designer: enDesigner, settings: enSettings },
+  'zh-CN': { common: zhCommon, auth: zhAuth, shell: zhShell, flows: zhFlows, runs: zhRuns, connections: zhConnections, connectionHealth: zhConnectionHealth, designer: zhDesigner, settings: zhSettings },
 } as const;
