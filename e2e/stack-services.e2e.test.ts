@@ -67,3 +67,38 @@ describe('npm start without DATABASE_URL', () => {
     await second.stop();
   });
 });
+
+describe('npm start without MQTT_URL', () => {
+  it('embeds an aedes broker that carries QoS 1 and retained messages, and stops with the stack', async () => {
+    const { connectAsync } = await import('mqtt');
+    const { ensureMqtt } = await import('../scripts/stack/mqtt');
+    const port = await freePort();
+    const broker = await ensureMqtt({ host: '127.0.0.1', port });
+    expect(broker).toMatchObject({ embedded: true, url: `mqtt://127.0.0.1:${port}` });
+    const publisher = await connectAsync(broker.url, { clientId: 'stack-test-pub' });
+    await publisher.publishAsync('plant/demo/meter/M-1/energy', JSON.stringify({ kwhImp: 1.5 }), { qos: 1, retain: true });
+    const reader = await connectAsync(broker.url, { clientId: 'stack-test-sub' });
+    const received = new Promise<string>((resolve) => reader.on('message', (_topic, payload) => resolve(payload.toString())));
+    await reader.subscribeAsync('plant/+/meter/+/energy', { qos: 1 });
+    expect(JSON.parse(await received)).toEqual({ kwhImp: 1.5 });
+    await publisher.endAsync();
+    await reader.endAsync();
+    await broker.stop();
+    expect(await isListening(port)).toBe(false);
+  });
+
+  it('moves to a free port when the default one is taken, and uses MQTT_URL as given', async () => {
+    const { ensureMqtt } = await import('../scripts/stack/mqtt');
+    const net = await import('node:net');
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const takenPort = (taken.address() as { port: number }).port;
+    const broker = await ensureMqtt({ host: '127.0.0.1', port: takenPort });
+    expect(broker.embedded).toBe(true);
+    expect(broker.url).not.toBe(`mqtt://127.0.0.1:${takenPort}`);
+    expect(await isListening(Number(new URL(broker.url).port))).toBe(true);
+    await broker.stop();
+    await new Promise((resolve) => taken.close(resolve));
+    expect(await ensureMqtt({ url: 'mqtt://broker.plant:1883', host: '127.0.0.1', port: 1 })).toMatchObject({ embedded: false, url: 'mqtt://broker.plant:1883' });
+  });
+});

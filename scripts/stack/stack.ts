@@ -7,6 +7,7 @@ import { seedWecomDemo } from '../../apps/server/src/seed/seed-wecom';
 import { launch, type ManagedProcess } from './processes';
 import { startEmbeddedPostgres } from './postgres';
 import { ensureRedis } from './redis';
+import { ensureMqtt } from './mqtt';
 import { devSecretKey } from './secret-key';
 import { waitFor } from './ports';
 
@@ -22,6 +23,9 @@ export interface StackOptions {
   dingtalkSimPort?: number;
   databaseUrl?: string;
   redisUrl?: string;
+  /** An MQTT broker to use; without it an aedes broker is embedded on embeddedMqttPort (or any free port when taken). */
+  mqttUrl?: string;
+  embeddedMqttPort?: number;
   embeddedPgPort: number;
   ownRedisPort: number;
   queuePrefix: string;
@@ -46,6 +50,9 @@ export interface Stack {
   databaseUrl: string;
   erpSimDatabaseUrl: string;
   redisUrl: string;
+  mqttUrl: string;
+  /** True when the broker is aedes inside this process (in-memory sessions). */
+  mqttEmbedded: boolean;
   apiKey: string;
   users: DemoUser[];
   flowId: string;
@@ -81,6 +88,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       cleanups.push(redis.stop);
       redisUrl = redis.url;
     }
+    const mqtt = await ensureMqtt({ ...(options.mqttUrl ? { url: options.mqttUrl } : {}), host: options.host, port: options.embeddedMqttPort ?? 1883 });
+    cleanups.push(mqtt.stop);
     await migrate({ databaseUrl });
     if (options.production && !options.secretKey) {
       throw new Error('NODE_ENV=production needs QIAO_SECRET_KEY (32 bytes as 64 hex characters or base64); a generated development key is not used in production.');
@@ -125,7 +134,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (!options.production) {
       const prisma = createPrisma(databaseUrl, { max: 2 });
       try {
-        seeded = await seedDemo({ prisma, box: createSecretBox(parseSecretKey(secretKey)), erpSimUrl, dataDir: options.dataDir, production: false, ...(options.erpTimeoutMs ? { erpTimeoutMs: options.erpTimeoutMs } : {}) });
+        seeded = await seedDemo({ prisma, box: createSecretBox(parseSecretKey(secretKey)), erpSimUrl, dataDir: options.dataDir, production: false, mqttUrl: mqtt.url, ...(options.erpTimeoutMs ? { erpTimeoutMs: options.erpTimeoutMs } : {}) });
         if (wecomSimUrl) {
           const wecom = await seedWecomDemo(prisma, createSecretBox(parseSecretKey(secretKey)), wecomSimUrl);
           // The simulator delivers its callbacks (approvals…) to the demo connection's callback URL.
@@ -165,7 +174,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await waitFor(() => httpOk(`${serverUrl}/healthz`), 'the Qiao server', 60_000);
 
     return {
-      serverUrl, erpSimUrl, ...(wecomSimUrl ? { wecomSimUrl } : {}), ...(dingtalkSimUrl ? { dingtalkSimUrl } : {}), databaseUrl, erpSimDatabaseUrl, redisUrl,
+      serverUrl, erpSimUrl, ...(wecomSimUrl ? { wecomSimUrl } : {}), ...(dingtalkSimUrl ? { dingtalkSimUrl } : {}), databaseUrl, erpSimDatabaseUrl, redisUrl, mqttUrl: mqtt.url, mqttEmbedded: mqtt.embedded,
       apiKey: seeded.apiKey, users: seeded.users, flowId: seeded.flowId, workers, server, erpSim, startWorker, stop: stopAll,
     };
   } catch (err) {

@@ -12,6 +12,9 @@ export const startEnvSchema = z.object({
   DINGTALK_SIM_PORT: port.default(3300),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
+  /** An MQTT broker (mqtt:// or mqtts://); unset = an embedded aedes broker with in-memory sessions. */
+  MQTT_URL: z.string().regex(/^mqtts?:\/\/\S+$/i, { error: 'MQTT_URL must be mqtt://host:port or mqtts://host:port' }).optional(),
+  EMBEDDED_MQTT_PORT: port.default(1883),
   EMBEDDED_PG_PORT: port.default(54329),
   EMBEDDED_REDIS_PORT: port.default(6380),
   QUEUE_PREFIX: z.string().min(1).default('qiao'),

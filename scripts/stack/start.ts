@@ -18,6 +18,8 @@ async function main(): Promise<void> {
     dingtalkSimPort: env.DINGTALK_SIM_PORT,
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    ...(env.MQTT_URL ? { mqttUrl: env.MQTT_URL } : {}),
+    embeddedMqttPort: env.EMBEDDED_MQTT_PORT,
     embeddedPgPort: env.EMBEDDED_PG_PORT,
     ownRedisPort: env.EMBEDDED_REDIS_PORT,
     queuePrefix: env.QUEUE_PREFIX,
@@ -36,6 +38,8 @@ async function main(): Promise<void> {
 ${stack.wecomSimUrl ? `   WeCom sim      ${stack.wecomSimUrl}/cgi-bin/   (企业微信; approval callback: curl -X POST ${stack.wecomSimUrl}/__sim/callbacks/approval-change -d '{"spNo":"202611270001"}')\n` : ''}   DingTalk sim   ${stack.dingtalkSimUrl ?? '-'}   (钉钉 robots, work notices; /__sim/state)
    Database       ${stack.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}
    Redis          ${stack.redisUrl}
+   MQTT broker    ${stack.mqttUrl.replace(/\/\/[^@]*@/, '//***@')}${stack.mqttEmbedded ? '   (embedded aedes; sessions and retained messages in memory, lost on stop)' : ''}
+   Meter demo     pnpm sim:meters --meters 100 --hz 1 --url ${stack.mqttUrl.replace(/\/\/[^@]*@/, '//***@')}
 
 ${stack.users.length === 0 ? ' Production mode: no demo data. The first admin is created from QIAO_ADMIN_PASSWORD.\n' : ` Demo logins · 演示账号 (user / password):
 ${stack.users.map((u) => `   ${u.username.padEnd(10)} ${u.password.padEnd(16)} ${u.roles.join(', ')}`).join('\n')}

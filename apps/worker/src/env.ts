@@ -19,6 +19,12 @@ const envSchema = z.object({
   COMPENSATION_INTERVAL_MS: z.coerce.number().int().min(0).default(10 * 60_000),
   /** Connections this worker keeps to PostgreSQL. Steps spend most of their time waiting on remote systems and hold a connection only for short queries, so far fewer than WORKER_CONCURRENCY suffice; several processes share the database's max_connections (100 by default). */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+  /** Run the MQTT trigger in this worker (one worker per MQTT connection subscribes; the others stand by). */
+  MQTT_TRIGGERS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** How often MQTT connections are re-read and the subscriber locks renewed. */
+  MQTT_POLL_INTERVAL_MS: z.coerce.number().int().min(100).default(3000),
+  /** A crashed worker's MQTT subscriptions are taken over after this long. */
+  MQTT_LOCK_TTL_MS: z.coerce.number().int().min(1000).default(15_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     leaseMarginMs: env.LEASE_MARGIN_MS,
     compensationEveryMs: env.COMPENSATION_INTERVAL_MS,
     logger,
+    ...(env.MQTT_TRIGGERS ? { mqtt: { pollIntervalMs: env.MQTT_POLL_INTERVAL_MS, lockTtlMs: Math.max(env.MQTT_LOCK_TTL_MS, env.MQTT_POLL_INTERVAL_MS * 3) } } : {}),
   });
   logger.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker started');
   // DingTalk Stream mode (app connections with mode "stream"): events arrive over the SDK's WebSocket instead of HTTP push.

@@ -20,6 +20,7 @@ describe('registry', () => {
       'wecom.sendRobotMessage',
       'dingtalk.sendRobotMessage',
       'dingtalk.sendWorkNotice',
+      'mqtt.publish',
     ]);
     const save = registry.get('kingdee.saveBill');
     expect(save).toMatchObject({ connectorId: 'kingdee', group: 'erp', label: { 'zh-CN': '保存单据' } });
@@ -30,7 +31,7 @@ describe('registry', () => {
   });
 
   it('finds connectors and actions', () => {
-    expect(builtinConnectors.map((c) => c.id)).toEqual(['kingdee', 'http', 'wecom', 'dingtalk']);
+    expect(builtinConnectors.map((c) => c.id)).toEqual(['kingdee', 'http', 'wecom', 'dingtalk', 'mqtt']);
     expect(getConnector('kingdee')?.name['zh-CN']).toBe('金蝶云星空');
     const found = getAction('kingdee.pushBill');
     expect(found?.connector.id).toBe('kingdee');

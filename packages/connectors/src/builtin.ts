@@ -5,10 +5,11 @@ import { createNodeTypeRegistry, findAction, findConnector, type ResolvedAction 
 import { dingtalk, dingtalkRobotChannel } from './dingtalk';
 import { http } from './http';
 import { kingdee } from './kingdee';
+import { mqtt } from './mqtt';
 import { wecom } from './wecom';
 
 /** Every connector that ships with Qiao. Built from each connector's export, never edited by hand elsewhere. */
-export const builtinConnectors: readonly Connector[] = [kingdee, http, wecom, dingtalk];
+export const builtinConnectors: readonly Connector[] = [kingdee, http, wecom, dingtalk, mqtt];
 
 /** Channels whose messages the worker sends from the durable outbox (rate-limited sends). */
 export const builtinOutboxChannels: readonly OutboxChannel[] = [dingtalkRobotChannel as OutboxChannel];

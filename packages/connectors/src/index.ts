@@ -44,3 +44,5 @@ export {
   encryptCallback, encryptedSuccess, verifyCallbackSignature, CallbackCryptoError, robotSignature, robotMessageSchema, ROBOT_CHANNEL_ID,
 } from './dingtalk';
 export type { AppCredentials, DingtalkCredentials, DingtalkEventCloudEvent, RobotMessage, SignedCallback } from './dingtalk';
+export { mqtt, mqttAuthSchema, parseSubscriptions, topicFilterProblem, brokerHost, forgetSession, openSubscriber, closePublishers, mqttError } from './mqtt';
+export type { MqttCredentials, MqttSubscription, MqttInboundMessage, MqttSubscriber, SubscriberOptions, SubscriberState } from './mqtt';

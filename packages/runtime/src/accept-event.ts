@@ -4,6 +4,7 @@ import type { Prisma} from '@qiao/db';
 import { type PrismaClient } from '@qiao/db';
 import type { CloudEvent } from './events/cloud-event';
 import { cloudEventExtensions } from './events/cloud-event';
+import { payloadFailure } from './events/payload-error';
 import type { Logger } from './logger';
 import type { StepJob, StepQueue } from './queue';
 import { expressionContext } from './expression-context';
@@ -60,7 +61,7 @@ export async function acceptEvent(deps: AcceptDeps, input: { event: CloudEvent; 
     const flows = await matchingFlows(tx, event.type);
     const runs: EventReceipt['runs'] = [];
     for (const flow of flows) {
-      const filterError = await filterRejects(flow.plan, event);
+      const filterError = (await filterRejects(flow.plan, event)) ?? payloadFailure(event);
       if (filterError === 'skip') continue;
       const runId = randomUUID();
       const needsAttention = filterError !== null;

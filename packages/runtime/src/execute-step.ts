@@ -3,6 +3,7 @@ import { advance, type RunEvent, type RunState } from '@qiao/engine';
 import { ConnectorError, createActionContext, getAction, runAction, toStorableJson, UserError, type OutboxPort, type SessionStore } from '@qiao/connectors';
 import { Prisma, type PrismaClient } from '@qiao/db';
 import { TX_OPTIONS } from './transactions';
+import { noteStepConnectionUse } from './connection-usage';
 import { enqueueCommands, loadState, persist } from './run-transition';
 import type { ConnectionResolver } from './connections';
 import type { ConnectionRateLimiter } from './rate-limiter';
@@ -79,6 +80,7 @@ export async function executeStep(deps: ExecutorDeps, job: StepJob): Promise<Ste
       deps.logger.warn({ runId: job.runId, nodeId: job.nodeId, attempt: job.attempt, failure: { ...result.failure, detail: undefined } }, 'step failed');
     }
     await finish(deps, { job, plan, claimed, attemptId: attemptRow.id, startedAt, input, result });
+    noteStepConnectionUse(deps, { connectionId: node.connectionId, runId: job.runId, nodeId: job.nodeId, attempt: job.attempt, failure: result.ok ? null : result.failure });
     return result.ok ? 'succeeded' : 'failed';
   } catch (err) {
     // The database or Redis failed after the claim: hand the step back at once so it is retried

@@ -21,3 +21,7 @@ export * from './failure-category';
 export * from './compensation';
 export * from './rate-limiter';
 export * from './outbox';
+export * from './connection-usage';
+export * from './events/payload-error';
+export * from './mqtt/mqtt-event';
+export * from './mqtt/mqtt-host';

@@ -13,6 +13,7 @@ import { createSecretBox, parseSecretKey } from './secret-box';
 import { sweep } from './sweeper';
 import { createOutboxPort } from './outbox/outbox-port';
 import { startOutboxDrainer } from './outbox/outbox-drainer';
+import { startMqttHost, type MqttHostOptions } from './mqtt/mqtt-host';
 
 export interface WorkerOptions {
   prisma: PrismaClient;
@@ -32,6 +33,8 @@ export interface WorkerOptions {
   /** Overrides the outbox rate windows (tests only; DingTalk's robot window is a minute). */
   outboxRateWindowMs?: number;
   logger: Logger;
+  /** Runs the MQTT trigger (one subscriber per MQTT connection across all workers); off unless given. */
+  mqtt?: Pick<MqttHostOptions, 'pollIntervalMs' | 'lockTtlMs' | 'minBackoffMs' | 'maxBackoffMs'>;
 }
 
 export interface RunningWorker {
@@ -90,6 +93,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     { prisma, connections: deps.connections, sessions: deps.sessions, logger },
     { redis: workerRedis, prefix: options.prefix, ...(options.outboxEveryMs ? { everyMs: options.outboxEveryMs } : {}), ...(options.outboxRateWindowMs ? { rateWindowMs: options.outboxRateWindowMs } : {}) },
   );
+  const mqttHost = options.mqtt ? startMqttHost({ ...options.mqtt, prisma, redis: producerRedis, prefix: options.prefix, box: createSecretBox(parseSecretKey(options.secretKey)), queue, logger }) : null;
 
   const sweepNow = () => sweep({ prisma, queue, logger }, { graceMs: options.sweepGraceMs });
   let sweeping = false;
@@ -106,6 +110,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     sweepNow,
     async close() {
       clearInterval(timer);
+      await mqttHost?.close();
       // Stop taking jobs and give the ones in hand time to finish and commit. Calls still running
       // after the grace period are aborted; their steps fail as retryable and another worker
       // retries them (looking before it writes), so nothing is lost and nothing done twice.

@@ -6,6 +6,7 @@ import { hashPassword, type SecretBox } from '@qiao/runtime';
 import { hashKey, issueApiKey } from '../gateway/api-keys';
 import { publishFlow } from '../flows/publish';
 import { orderToInvoiceFlow } from './demo-flow';
+import { seedMetersConnection } from './seed-meters';
 
 export interface DemoUser {
   username: string;
@@ -35,6 +36,8 @@ export interface SeedArgs {
   production: boolean;
   /** How long the demo connection waits for the ERP per call (chaos tests shorten it). */
   erpTimeoutMs?: number;
+  /** The MQTT broker of the stack: a demo connection subscribes to the meter simulator's topics. */
+  mqttUrl?: string;
 }
 
 export interface SeedResult {
@@ -45,7 +48,7 @@ export interface SeedResult {
 }
 
 /** Idempotent: a second start keeps what the first made (and whatever users changed since). */
-export async function seedDemo({ prisma, box, erpSimUrl, dataDir, production, erpTimeoutMs }: SeedArgs): Promise<SeedResult> {
+export async function seedDemo({ prisma, box, erpSimUrl, dataDir, production, erpTimeoutMs, mqttUrl }: SeedArgs): Promise<SeedResult> {
   if (production) throw new Error('Refusing to seed demo users and keys in production mode (NODE_ENV=production).');
   for (const user of DEMO_USERS) {
     const exists = await prisma.user.findUnique({ where: { username: user.username }, select: { id: true } });
@@ -56,6 +59,7 @@ export async function seedDemo({ prisma, box, erpSimUrl, dataDir, production, er
   const connectionId = await seedConnection(prisma, box, { erpSimUrl, timeoutMs: erpTimeoutMs ?? 15_000 });
   const flowId = await seedFlow(prisma, connectionId);
   const apiKey = await seedApiKey(prisma, dataDir);
+  if (mqttUrl) await seedMetersConnection(prisma, box, mqttUrl);
   return { users: DEMO_USERS, apiKey, flowId, connectionId };
 }
 

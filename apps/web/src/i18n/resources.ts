@@ -1,6 +1,7 @@
 import enAuth from './en/auth.json';
 import enCommon from './en/common.json';
 import enConnections from './en/connections.json';
+import enConnectionHealth from './en/connectionHealth.json';
 import enDesigner from './en/designer.json';
 import enFlows from './en/flows.json';
 import enGateway from './en/gateway.json';
@@ -10,6 +11,7 @@ import enShell from './en/shell.json';
 import zhAuth from './zh-CN/auth.json';
 import zhCommon from './zh-CN/common.json';
 import zhConnections from './zh-CN/connections.json';
+import zhConnectionHealth from './zh-CN/connectionHealth.json';
 import zhDesigner from './zh-CN/designer.json';
 import zhFlows from './zh-CN/flows.json';
 import zhGateway from './zh-CN/gateway.json';
@@ -19,6 +21,6 @@ import zhShell from './zh-CN/shell.json';
 
 /** One JSON file per language per area; a test checks both languages hold the same keys. */
 export const resources = {
-  en: { common: enCommon, auth: enAuth, shell: enShell, flows: enFlows, runs: enRuns, connections: enConnections, designer: enDesigner, settings: enSettings, gateway: enGateway },
-  'zh-CN': { common: zhCommon, auth: zhAuth, shell: zhShell, flows: zhFlows, runs: zhRuns, connections: zhConnections, designer: zhDesigner, settings: zhSettings, gateway: zhGateway },
+  en: { common: enCommon, auth: enAuth, shell: enShell, flows: enFlows, runs: enRuns, connections: enConnections, designer: enDesigner, connectionHealth: enConnectionHealth, settings: enSettings, gateway: enGateway },
+  'zh-CN': { common: zhCommon, auth: zhAuth, shell: zhShell, flows: zhFlows, runs: zhRuns, connections: zhConnections, designer: zhDesigner, connectionHealth: zhConnectionHealth, settings: zhSettings, gateway: zhGateway },
 } as const;

@@ -1,7 +1,8 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { builtinConnectors, createActionContext, endpointFields, getConnector, publicSummary, secretFields, toConnectorFailure, toStorableString, type Connector } from '@qiao/connectors';
+import { builtinConnectors, createActionContext, endpointFields, getConnector, publicSummary, secretFields, toConnectorFailure, type Connector } from '@qiao/connectors';
 import type { Prisma } from '@qiao/db';
+import { recordConnectionError, RECENT_ERRORS_KEPT } from '@qiao/runtime';
 import { audit } from '../../audit';
 import { detailedError, procedure, router } from '../init';
 import { DESIGN, OPERATE } from '../roles';
@@ -46,7 +47,23 @@ export const connectionsRouter = router({
       testable: c.testConnection !== undefined,
     })),
   ),
-  list: procedure(OPERATE).query(({ ctx }) => ctx.services.prisma.connection.findMany({ orderBy: { name: 'asc' }, select: publicSelect })),
+  list: procedure(OPERATE).query(async ({ ctx }) => {
+    const rows = await ctx.services.prisma.connection.findMany({ orderBy: { name: 'asc' }, select: { ...publicSelect, _count: { select: { errors: true } } } });
+    return rows.map(({ _count, ...row }) => ({ ...row, recentErrorCount: _count.errors }));
+  }),
+  /** The connection's most recent errors: failed step attempts that used it, trigger and test failures (no secrets: messages only). */
+  recentErrors: procedure(OPERATE).input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
+    const exists = await ctx.services.prisma.connection.findUnique({ where: { id: input.id }, select: { id: true } });
+    if (!exists) throw new TRPCError({ code: 'NOT_FOUND', message: `Connection ${input.id} does not exist.` });
+    const rows = await ctx.services.prisma.connectionError.findMany({
+      where: { connectionId: input.id }, orderBy: [{ at: 'desc' }, { id: 'desc' }], take: RECENT_ERRORS_KEPT,
+      select: { id: true, at: true, source: true, runId: true, nodeId: true, attempt: true, code: true, message: true },
+    });
+    const runIds = [...new Set(rows.flatMap((r) => (r.runId ? [r.runId] : [])))];
+    const runs = runIds.length === 0 ? [] : await ctx.services.prisma.run.findMany({ where: { id: { in: runIds } }, select: { id: true, flow: { select: { id: true, name: true } } } });
+    const flowOf = new Map(runs.map((r) => [r.id, r.flow]));
+    return rows.map((r) => ({ ...r, id: r.id.toString(), flow: r.runId ? (flowOf.get(r.runId) ?? null) : null }));
+  }),
   create: procedure(DESIGN)
     .input(z.object({ name: z.string().trim().min(1).max(100), connectorId: z.string().min(1).max(50), credentials: z.record(z.string(), z.unknown()), settings: settingsSchema.optional() }))
     .mutation(async ({ ctx, input }) => {
@@ -98,7 +115,15 @@ export const connectionsRouter = router({
     if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `Connection ${input.id} does not exist.` });
     const connector = getConnector(row.connectorId);
     if (!connector?.testConnection) return { ok: true, detail: 'This connector has no connection test.' };
-    const credentials = connector.auth.parse(ctx.services.box.openJson(row.secret));
+    const stored = connector.auth.safeParse(ctx.services.box.openJson(row.secret));
+    if (!stored.success) {
+      // Saved under an older schema of the connector: say which field to fix rather than failing the request.
+      const issue = stored.error.issues[0];
+      const detail = `The saved settings are not valid any more: credentials.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}. Edit the connection.`;
+      await recordConnectionError(ctx.services.prisma, { connectionId: input.id, source: 'test', code: 'invalid_credentials', message: detail });
+      return { ok: false, detail, code: 'invalid_credentials', durationMs: 0 };
+    }
+    const credentials = stored.data;
     const started = Date.now();
     try {
       const result = await connector.testConnection(createActionContext({ credentials, connectionId: input.id, idempotencyKey: `test:${input.id}:${started}`, attempt: 1, signal: AbortSignal.timeout(20_000) }));
@@ -106,7 +131,7 @@ export const connectionsRouter = router({
       return { ok: true, detail: result.detail ?? 'OK', durationMs: Date.now() - started };
     } catch (err) {
       const failure = toConnectorFailure(err);
-      await ctx.services.prisma.connection.update({ where: { id: input.id }, data: { lastError: toStorableString(failure.message.slice(0, 500)) } });
+      await recordConnectionError(ctx.services.prisma, { connectionId: input.id, source: 'test', code: failure.code, message: failure.message });
       return { ok: false, detail: failure.message, code: failure.code, durationMs: Date.now() - started };
     }
   }),

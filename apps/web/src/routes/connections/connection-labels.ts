@@ -3,6 +3,7 @@ import type { TFunction } from 'i18next';
 const KNOWN_FIELDS = [
   'serverUrl', 'acctId', 'username', 'authType', 'password', 'appId', 'appSecret', 'lcid', 'timeoutMs', 'loginBodyForm', 'type', 'baseUrl', 'name', 'value', 'token',
   'corpId', 'agentId', 'corpSecret', 'robotKey', 'callbackToken', 'encodingAesKey',
+  'brokerUrl', 'clientIdPrefix', 'protocolVersion', 'keepaliveSeconds', 'subscriptions', 'tlsCa', 'tlsCert', 'tlsKey', 'tlsRejectUnauthorized', 'connectTimeoutMs',
 ] as const;
 type KnownField = (typeof KNOWN_FIELDS)[number];
 

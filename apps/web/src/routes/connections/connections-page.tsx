@@ -5,7 +5,6 @@ import { keys } from '../../api/keys';
 import { can, DESIGN } from '../../auth/access';
 import { useUser } from '../../auth/use-user';
 import { ConfirmDialog } from '../../components/confirm-dialog';
-import { DateTime } from '../../components/date-time';
 import { DataState } from '../../components/data-state';
 import { PageHeader } from '../../components/page-header';
 import { currentLanguage } from '../../i18n';
@@ -13,6 +12,7 @@ import { trpc } from '../../trpc';
 import { ConnectionDialog, type ConnectionRow } from './connection-dialog';
 import { fieldLabel } from './connection-labels';
 import { TestResult, useTestConnection } from './test-connection';
+import { LastUsed, RecentErrorsCell, RecentErrorsList } from './connection-health';
 
 type Dialog = { kind: 'create' } | { kind: 'edit'; connection: ConnectionRow } | { kind: 'delete'; connection: ConnectionRow } | null;
 
@@ -22,7 +22,7 @@ function summaryEntries(summary: unknown): [string, string][] {
 }
 
 export function ConnectionsPage() {
-  const { t } = useTranslation(['connections', 'common']);
+  const { t } = useTranslation(['connections', 'common', 'connectionHealth']);
   const user = useUser();
   const designer = can(user, DESIGN);
   const queryClient = useQueryClient();
@@ -64,7 +64,7 @@ export function ConnectionsPage() {
                   <th scope="col">{t('columns.connector')}</th>
                   <th scope="col">{t('columns.summary')}</th>
                   <th scope="col">{t('columns.lastUsed')}</th>
-                  <th scope="col">{t('columns.lastError')}</th>
+                  <th scope="col">{t('connectionHealth:errors.column')}</th>
                   {designer && <th scope="col"><span className="visually-hidden">{t('columns.actions')}</span></th>}
                 </tr>
               </thead>
@@ -110,6 +110,8 @@ interface RowProps {
 /** A connection, and under it the result of its last test when there is one. */
 function ConnectionRowView({ connection: c, designer, connectorName, canEdit, test, onDialog }: RowProps) {
   const { t } = useTranslation(['connections', 'common']);
+  const [errorsOpen, setErrorsOpen] = useState(false);
+  const columns = designer ? 6 : 5;
   return (
     <Fragment>
       <tr data-testid="connection-row">
@@ -125,8 +127,10 @@ function ConnectionRowView({ connection: c, designer, connectorName, canEdit, te
             ))}
           </dl>
         </td>
-        <td><DateTime value={c.lastUsedAt} /></td>
-        <td className="error-cell">{c.lastError ?? <span className="muted">—</span>}</td>
+        <td><LastUsed value={c.lastUsedAt} /></td>
+        <td>
+          <RecentErrorsCell name={c.name} count={c.recentErrorCount} lastError={c.lastError} open={errorsOpen} onToggle={() => setErrorsOpen((open) => !open)} />
+        </td>
         {designer && (
           <td className="row-actions">
             <button type="button" className="btn btn-small" onClick={() => test.run(c.id)} disabled={test.pending} aria-label={t('test.buttonNamed', { name: c.name })}>
@@ -141,9 +145,16 @@ function ConnectionRowView({ connection: c, designer, connectorName, canEdit, te
           </td>
         )}
       </tr>
+      {errorsOpen && (
+        <tr className="detail-row" data-testid="connection-errors-row">
+          <td colSpan={columns}>
+            <RecentErrorsList connectionId={c.id} name={c.name} />
+          </td>
+        </tr>
+      )}
       {test.result && test.id === c.id && !test.pending && (
         <tr className="detail-row" data-testid="connection-test-row">
-          <td colSpan={designer ? 6 : 5}>
+          <td colSpan={columns}>
             <TestResult result={test.result} />
           </td>
         </tr>

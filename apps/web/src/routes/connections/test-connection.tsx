@@ -24,7 +24,7 @@ export function useTestConnection() {
         return { ok: false, detail: errorText(err) };
       }
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: keys.connectionList }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: keys.connections }),
   });
   return { run: (id: string) => mutation.mutate(id), pending: mutation.isPending, result: mutation.data, id: mutation.variables };
 }
