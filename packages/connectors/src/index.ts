@@ -24,6 +24,7 @@ export type { PublicSummary } from './kit/credential-fields';
 export { parseRetryAfter } from './kit/retry-after';
 export { builtinConnectors, getAction, getConnector, nodeTypeRegistry } from './builtin';
 export { kingdee, kingdeeAuthSchema, derivedBillNo, MSG_CODES } from './kingdee';
+export { filterEquals, filterLiteral } from './kingdee/query';
 export type { KingdeeCredentials } from './kingdee';
 export { http, httpAuthSchema } from './http';
 export type { HttpCredentials } from './http';

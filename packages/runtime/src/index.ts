@@ -20,3 +20,4 @@ export * from './interventions';
 export * from './failure-category';
 export * from './compensation';
 export * from './rate-limiter';
+export * from './reconciliation';
