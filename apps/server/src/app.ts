@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import { resolveSession } from './auth/sessions';
 import { eventRoutes } from './gateway/events-route';
+import { reconciliationExportRoute } from './reconciliation/export-route';
 import { statusPage } from './status-page';
 import { createHttpContext, type Services } from './trpc/context';
 import { appRouter, type AppRouter } from './trpc/root';
@@ -45,6 +46,8 @@ export async function buildServer(options: BuildOptions): Promise<FastifyInstanc
       },
     },
   } satisfies FastifyTRPCPluginOptions<AppRouter>);
+
+  reconciliationExportRoute(app, services.prisma);
 
   app.get('/healthz', async (_req, reply) => {
     const checks: Record<string, string> = {};

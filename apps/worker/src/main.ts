@@ -17,6 +17,8 @@ async function main(): Promise<void> {
     sweepGraceMs: env.SWEEP_GRACE_MS,
     leaseMarginMs: env.LEASE_MARGIN_MS,
     compensationEveryMs: env.COMPENSATION_INTERVAL_MS,
+    reconciliationEveryMs: env.RECONCILIATION_INTERVAL_MS,
+    erpTimeZone: env.ERP_TIME_ZONE,
     logger,
   });
   logger.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker started');
