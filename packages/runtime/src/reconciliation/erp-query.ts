@@ -1,4 +1,4 @@
-import { createActionContext, getAction, runAction, type SessionStore } from '@qiao/connectors';
+import { createActionContext, createSessionStore, getAction, runAction, type SessionStore } from '@qiao/connectors';
 
 export interface ErpQueryRequest {
   formId: string;
@@ -13,7 +13,8 @@ export type ErpQuery = (request: ErpQueryRequest) => Promise<Record<string, unkn
  * An ErpQuery over the Kingdee connector's queryBills action, so login, session renewal and error
  * handling are the connector's. `credentials` are the connection's stored (decrypted) value.
  */
-export function kingdeeErpQuery(options: { credentials: unknown; connectionId: string; sessions: SessionStore; signal?: AbortSignal }): ErpQuery {
+export function kingdeeErpQuery(options: { credentials: unknown; connectionId: string; sessions?: SessionStore; signal?: AbortSignal }): ErpQuery {
+  const sessions = options.sessions ?? createSessionStore();
   const found = getAction('kingdee.queryBills');
   if (!found) throw new Error('the Kingdee connector has no queryBills action');
   return async (request) => {
@@ -22,7 +23,7 @@ export function kingdeeErpQuery(options: { credentials: unknown; connectionId: s
       connectionId: options.connectionId,
       idempotencyKey: `reconcile:${request.formId}`,
       attempt: 1,
-      sessions: options.sessions,
+      sessions,
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const output = (await runAction({ connector: found.connector, action: found.action, context, input: { formId: request.formId, fieldKeys: [...request.fieldKeys], filter: request.filter } })) as { rows: Record<string, unknown>[] };
