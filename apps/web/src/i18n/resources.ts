@@ -2,6 +2,8 @@ import enAuth from './en/auth.json';
 import enCommon from './en/common.json';
 import enConnections from './en/connections.json';
 import enDesigner from './en/designer.json';
+import enDesk from './en/desk.json';
+import enReconciliation from './en/reconciliation.json';
 import enFlows from './en/flows.json';
 import enRuns from './en/runs.json';
 import enSettings from './en/settings.json';
@@ -10,6 +12,8 @@ import zhAuth from './zh-CN/auth.json';
 import zhCommon from './zh-CN/common.json';
 import zhConnections from './zh-CN/connections.json';
 import zhDesigner from './zh-CN/designer.json';
+import zhDesk from './zh-CN/desk.json';
+import zhReconciliation from './zh-CN/reconciliation.json';
 import zhFlows from './zh-CN/flows.json';
 import zhRuns from './zh-CN/runs.json';
 import zhSettings from './zh-CN/settings.json';
@@ -17,6 +21,6 @@ import zhShell from './zh-CN/shell.json';
 
 /** One JSON file per language per area; a test checks both languages hold the same keys. */
 export const resources = {
-  en: { common: enCommon, auth: enAuth, shell: enShell, flows: enFlows, runs: enRuns, connections: enConnections, designer: enDesigner, settings: enSettings },
-  'zh-CN': { common: zhCommon, auth: zhAuth, shell: zhShell, flows: zhFlows, runs: zhRuns, connections: zhConnections, designer: zhDesigner, settings: zhSettings },
+  en: { common: enCommon, auth: enAuth, shell: enShell, flows: enFlows, runs: enRuns, connections: enConnections, designer: enDesigner, settings: enSettings, desk: enDesk, reconciliation: enReconciliation },
+  'zh-CN': { common: zhCommon, auth: zhAuth, shell: zhShell, flows: zhFlows, runs: zhRuns, connections: zhConnections, designer: zhDesigner, settings: zhSettings, desk: zhDesk, reconciliation: zhReconciliation },
 } as const;
