@@ -33,7 +33,7 @@ export async function startErpSim(baseDatabaseUrl = 'postgres://root@127.0.0.1:5
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/erp-sim/src/main.ts')], {
     cwd: root,
-    env: { ...process.env, ERP_SIM_DATABASE_URL: url.toString(), ERP_SIM_HOST: '127.0.0.1', ERP_SIM_PORT: String(port) },
+    env: { ERP_SIM_DATABASE_URL: url.toString(), ERP_SIM_HOST: '127.0.0.1', ERP_SIM_PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -30,6 +30,13 @@ function erpChain(no: string, fields: Partial<ErpDocument> = {}): ErpDocument[] 
   }));
 }
 
+/** The sales order of a fully carried order `no`. */
+function orderOf(no: string): ErpDocument {
+  const [order] = erpChain(no);
+  if (!order) throw new Error('no order');
+  return order;
+}
+
 function run(input: Partial<CompareInput>) {
   return compareDocuments({ chains: [], erp: [], inPeriod: [], outsidePeriod: new Set(), ...input });
 }
@@ -86,13 +93,13 @@ describe('compareDocuments', () => {
     },
     {
       name: 'quantity, amount and customer differing from the event',
-      input: { chains: [chain('SO1')], erp: [...without(erpChain('SO1'), 'SAL_SaleOrder'), { ...erpChain('SO1')[0]!, qty: '4', amount: '452.00', customer: 'CUST0002' }] },
+      input: { chains: [chain('SO1')], erp: [...without(erpChain('SO1'), 'SAL_SaleOrder'), { ...orderOf('SO1'), qty: '4', amount: '452.00', customer: 'CUST0002' }] },
       kinds: ['mismatch'],
       counters: { SAL_SaleOrder: { mismatched: 1 } },
     },
     {
       name: 'an amount within the rounding tolerance is not a mismatch',
-      input: { chains: [chain('SO1')], erp: [...without(erpChain('SO1'), 'SAL_SaleOrder'), { ...erpChain('SO1')[0]!, amount: '339.01' }] },
+      input: { chains: [chain('SO1')], erp: [...without(erpChain('SO1'), 'SAL_SaleOrder'), { ...orderOf('SO1'), amount: '339.01' }] },
       kinds: [],
     },
     {
@@ -140,14 +147,14 @@ describe('compareDocuments', () => {
   });
 
   it('names the differing fields of a mismatch', () => {
-    const result = run({ chains: [chain('SO1')], erp: [...without(erpChain('SO1'), 'SAL_SaleOrder'), { ...erpChain('SO1')[0]!, qty: '4' }] });
+    const result = run({ chains: [chain('SO1')], erp: [...without(erpChain('SO1'), 'SAL_SaleOrder'), { ...orderOf('SO1'), qty: '4' }] });
     expect(result.details).toEqual([expect.objectContaining({ kind: 'mismatch', formId: 'SAL_SaleOrder', billNo: 'SO1', runId: 'run-SO1', diffs: [{ field: 'qty', expected: '3', actual: '4' }] })]);
   });
 
   it('rates discrepancies over the documents both sides know: 1 bad order in 4 chains is 1/16 documents', () => {
     const chains = ['A', 'B', 'C', 'D'].map((no) => chain(no));
     const erp = ['A', 'B', 'C', 'D'].flatMap((no) => erpChain(no, no === 'D' ? {} : {}));
-    erp[0] = { ...erp[0]!, customer: 'OTHER' };
+    erp[0] = { ...orderOf('A'), customer: 'OTHER' };
     const result = run({ chains, erp });
     expect(result.documents).toBe(16);
     expect(result.discrepancies).toBe(1);
