@@ -1,8 +1,9 @@
 import { Redis } from 'ioredis';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Prisma } from '@qiao/db';
 import { createActionContext, createSessionStore, getAction, runAction } from '@qiao/connectors';
-import { acceptEvent, silentLogger, startWorker, type RunningWorker } from '@qiao/runtime';
+import { acceptEvent, kingdeeErpQuery, silentLogger, startWorker, type RunningWorker } from '@qiao/runtime';
 import { seedDemo } from '../seed/seed-demo';
 import { startErpSim, type ErpSimProcess } from '../test-support/erp-sim-process';
 import { startHarness, type Harness } from '../test-support/harness';
@@ -11,6 +12,7 @@ let h: Harness;
 let sim: ErpSimProcess;
 let worker: RunningWorker;
 let connectionId = '';
+let runIds: string[] = [];
 const cookies: Record<string, string> = {};
 
 async function login(username: string, password: string): Promise<string> {
@@ -55,7 +57,7 @@ beforeAll(async () => {
   for (const [user, password] of [['finance', 'qiao-finance'], ['operator', 'qiao-operator'], ['approver', 'qiao-approver']] as const) cookies[user] = await login(user, password);
 
   // Three orders carried to the ERP by the demo flow.
-  const runIds: string[] = [];
+  runIds = [];
   for (const [no, qty] of [['SO-R-1', '2'], ['SO-R-2', '3'], ['SO-R-3', '1']] as const) {
     const accepted = await acceptEvent(h.services, { event: order(no, qty) });
     runIds.push(accepted.receipt.runs[0]?.id ?? '');
@@ -82,7 +84,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await worker?.close();
+  await worker?.close().catch(() => undefined);
   // The worker's schedulers keep keys under the prefix; leave none behind.
   const redis = new Redis('redis://127.0.0.1:6379');
   let cursor = '0';
@@ -161,5 +163,42 @@ describe('reconciliation against the ERP simulator', () => {
     expect((await h.app.inject({ method: 'GET', url: `/api/reconciliation/${reportId}/export?format=csv` })).statusCode).toBe(401);
     expect((await h.app.inject({ method: 'GET', url: `/api/reconciliation/${reportId}/export`, headers: { cookie: cookies['approver'] ?? '' } })).statusCode).toBe(403);
     expect((await h.app.inject({ method: 'GET', url: `/api/reconciliation/${reportId}/export?format=pdf`, headers: { cookie: cookies['finance'] ?? '' } })).statusCode).toBe(400);
+  });
+
+  it('compensation re-synchronises a run whose invoice the ERP holds but the run did not record, with the original key', async () => {
+    const runId = runIds[2] ?? '';
+    const step = await h.db.prisma.step.findFirstOrThrow({ where: { runId, nodeId: 'pushInvoice' } });
+    const invoice = (step.output as { targets: { number: string }[] }).targets[0]?.number ?? '';
+    const receivable = ((await h.db.prisma.step.findFirstOrThrow({ where: { runId, nodeId: 'pushReceivable' } })).output as { targets: { number: string }[] }).targets[0]?.number ?? '';
+    // What a lost response leaves behind: the ERP committed the invoice, the run recorded a network failure.
+    await h.db.prisma.step.update({ where: { id: step.id }, data: { status: 'failed', output: Prisma.DbNull, error: { kind: 'connector', code: 'network', message: 'socket hang up', retryable: true }, updatedAt: new Date(Date.now() - 3600_000) } });
+    await h.db.prisma.run.update({ where: { id: runId }, data: { status: 'needs_attention', finishedAt: null } });
+
+    const res = await trpc('desk.compensate', cookies['operator'] ?? '', { minAgeMinutes: 0 });
+    expect(res.statusCode).toBe(200);
+    const report = (res.json() as { result: { data: { retried: { runId: string; nodeId: string }[] } } }).result.data;
+    expect(report.retried).toEqual([expect.objectContaining({ runId, nodeId: 'pushInvoice' })]);
+    await settled([runId]);
+    await vi.waitFor(async () => expect((await h.db.prisma.run.findUniqueOrThrow({ where: { id: runId } })).status).toBe('succeeded'), { timeout: 30_000 });
+    const after = await h.db.prisma.step.findFirstOrThrow({ where: { runId, nodeId: 'pushInvoice' } });
+    expect(after.idempotencyKey).toBe(step.idempotencyKey);
+    expect((after.output as { targets: { number: string }[] }).targets.map((t) => t.number)).toEqual([invoice]);
+    // Still one invoice for the receivable in the ERP.
+    const credentials = h.services.box.openJson((await h.db.prisma.connection.findUniqueOrThrow({ where: { id: connectionId } })).secret);
+    const rows = await kingdeeErpQuery({ credentials, connectionId })({ formId: 'IV_SALESIC', fieldKeys: ['FBillNo'], filter: `FSrcBillNo='${receivable}'` });
+    expect(new Set(rows.map((r) => r['FBillNo']))).toEqual(new Set([invoice]));
+    const reports = (((await trpc('desk.compensationReports', cookies['operator'] ?? '')).json()) as { result: { data: { trigger: string; requestedBy: string; retried: unknown[] }[] } }).result.data;
+    expect(reports[0]).toMatchObject({ trigger: 'manual', requestedBy: 'operator', retried: [expect.objectContaining({ runId })] });
+  }, 60_000);
+
+  it('compensation re-queues a run waiting past its deadline whose job was lost', async () => {
+    const runId = runIds[0] ?? '';
+    await h.db.prisma.step.updateMany({ where: { runId, nodeId: 'pushInvoice' }, data: { status: 'retrying', nextAttemptAt: new Date(Date.now() - 3600_000), output: Prisma.DbNull } });
+    await h.db.prisma.run.update({ where: { id: runId }, data: { status: 'running', finishedAt: null } });
+    await worker.close();
+    const res = await trpc('desk.compensate', cookies['operator'] ?? '', { minAgeMinutes: 0 });
+    expect((res.json() as { result: { data: { requeued: number } } }).result.data.requeued).toBeGreaterThanOrEqual(1);
+    const step = await h.db.prisma.step.findFirstOrThrow({ where: { runId, nodeId: 'pushInvoice' } });
+    expect(await h.queue.queue.getJob(`${runId}.pushInvoice.${step.attempt + 1}`)).toBeDefined();
   });
 });
