@@ -136,9 +136,9 @@ export function ReportBody({ id, summary }: { id: string; summary: Summary }) {
       </section>
       <section aria-labelledby="findings-title">
         <h2 id="findings-title">{t('drill.title')}</h2>
-        <div className="tabs" role="group" aria-label={t('drill.title')}>
+        <div className="status-counts" role="group" aria-label={t('drill.title')}>
           {KINDS.map((kind) => (
-            <button key={kind} type="button" className={selection?.kind === kind && !selection.formId ? 'tab active' : 'tab'} aria-pressed={selection?.kind === kind && !selection.formId} onClick={() => pick(kind)}>
+            <button key={kind} type="button" className={selection?.kind === kind && !selection.formId ? 'count-chip active' : 'count-chip'} aria-pressed={selection?.kind === kind && !selection.formId} onClick={() => pick(kind)}>
               {t(`kind.${kind}`)} <span className="count">{countOf(kind)}</span>
             </button>
           ))}
