@@ -21,5 +21,9 @@ describe('chaos', () => {
     expect(report.runs).toEqual({ succeeded: 500 });
     expect(report.documents).toEqual({ orders: 500, outbounds: 500, receivables: 500, invoices: 500 });
     expect({ duplicates: report.duplicates, missing: report.missing, mismatched: report.mismatched }).toEqual({ duplicates: 0, missing: 0, mismatched: 0 });
+    // The reconciliation report over the same period: every document of every run, none unknown, 0.00%.
+    expect(report.reconciliation).toMatchObject({ documents: 2000, discrepancies: 0 });
+    expect({ unknownToQiao: report.unknownToQiao, notRecorded: report.notRecorded }).toEqual({ unknownToQiao: 0, notRecorded: 0 });
+    expect((report.discrepancyRate * 100).toFixed(2)).toBe('0.00');
   }, 12 * 60_000);
 });

@@ -40,7 +40,9 @@ bench/chaos — ${values.events} sales orders, ${values.workers} workers, ${repo
   ERP documents        orders ${report.documents.orders}, outbounds ${report.documents.outbounds}, receivables ${report.documents.receivables}, invoices ${report.documents.invoices}
   duplicates           ${report.duplicates}
   missing              ${report.missing}
-  quantity mismatches  ${report.mismatched}
-  discrepancy rate     ${pct}%
+  field mismatches     ${report.mismatched}
+  unknown to Qiao      ${report.unknownToQiao}   not recorded by a run ${report.notRecorded}
+  reconciliation       ${report.reconciliation.documents} documents, ${report.reconciliation.discrepancies} discrepancies, ${report.reconciliation.queries} ExecuteBillQuery calls
+  discrepancy rate     ${pct}%  (bar: 0.00%)
 `);
-process.exit(report.duplicates === 0 && report.missing === 0 && report.mismatched === 0 ? 0 : 1);
+process.exit(report.duplicates === 0 && report.missing === 0 && report.mismatched === 0 && report.reconciliation.discrepancies === 0 ? 0 : 1);

@@ -7,7 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { K3Client } from '../../e2e/support/k3-client';
+import { createPrisma } from '@qiao/db';
+import { kingdeeErpQuery, PlanCache, reconcile, type ReconcileOutcome } from '@qiao/runtime';
 import { pool, salesOrderEvent } from '../../e2e/support/orders';
 import { startTestStack } from '../../e2e/support/stack-fixture';
 import { freePort } from '../../scripts/stack/ports';
@@ -34,6 +35,10 @@ export interface ChaosReport {
   duplicates: number;
   missing: number;
   mismatched: number;
+  unknownToQiao: number;
+  notRecorded: number;
+  /** The reconciliation report's figures: documents compared, findings, ExecuteBillQuery calls. */
+  reconciliation: { documents: number; discrepancies: number; queries: number };
   discrepancyRate: number;
   chaos: { kills: number; redisRestarts: number; sessionExpiries: number; injected503: number; timeouts: number; dropped: number };
   seconds: number;
@@ -134,45 +139,39 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
     await fetch(`${stack.erpSimUrl}/__sim/faults`, { method: 'DELETE' });
 
-    const k3 = new K3Client(stack.erpSimUrl);
-    await k3.login();
-    const orders = await k3.query('SAL_SaleOrder', ['FBillNo', 'FQty'], `FBillNo like '${prefix}%'`);
-    const orderNos = new Set(orders.map((o) => String(o['FBillNo'])));
-    const outbounds = await k3.query('SAL_OUTSTOCK', ['FBillNo', 'FSrcBillNo', 'FRealQty']);
-    const ours = outbounds.filter((o) => orderNos.has(String(o['FSrcBillNo'])));
-    const receivables = await k3.query('AR_receivable', ['FBillNo', 'FSrcBillNo']);
-    const invoices = await k3.query('IV_SALESIC', ['FBillNo', 'FSrcBillNo']);
-    const distinct = (rows: Record<string, unknown>[]) => new Set(rows.map((r) => String(r['FBillNo'])));
-    const outboundsByOrder = new Map<string, Set<string>>();
-    for (const o of ours) outboundsByOrder.set(String(o['FSrcBillNo']), (outboundsByOrder.get(String(o['FSrcBillNo'])) ?? new Set()).add(String(o['FBillNo'])));
-    const outNos = distinct(ours);
-    const ourReceivables = receivables.filter((r) => outNos.has(String(r['FSrcBillNo'])));
-    const arNos = distinct(ourReceivables);
-    const ourInvoices = invoices.filter((r) => arNos.has(String(r['FSrcBillNo'])));
-    const stats = (await (await fetch(`${stack.erpSimUrl}/__sim/stats`)).json()) as { pushedTwice?: number; duplicateExtNos?: number; faults: { injected503: number; timeouts: number; dropped: number } };
-
-    // Quantities: what each event asked for versus what the ERP order holds.
-    const wanted = new Map(events.map((e) => [e.data.orderNo, e.data.lines.reduce((sum, l) => sum + Number(l.quantity), 0)]));
-    const held = new Map<string, number>();
-    for (const o of orders) held.set(String(o['FBillNo']), (held.get(String(o['FBillNo'])) ?? 0) + Number(o['FQty']));
-    let missing = 0;
-    let mismatched = 0;
-    for (const [orderNo, qty] of wanted) {
-      if (!held.has(orderNo) || !outboundsByOrder.has(orderNo)) missing += 1;
-      else if (held.get(orderNo) !== qty) mismatched += 1;
+    // The tally is the reconciliation report itself: Qiao's runs against the ERP's documents, read
+    // with filtered, batched ExecuteBillQuery calls (no unfiltered paging through every document).
+    const prisma = createPrisma(stack.databaseUrl, { max: 2 });
+    let outcome: ReconcileOutcome;
+    try {
+      const credentials = { serverUrl: `${stack.erpSimUrl}/k3cloud/`, acctId: 'QIAO_DEMO', username: 'demo', authType: 'appSecret', appId: 'qiaodemo_0123456789abcdef0123456789abcdef', appSecret: 'qiao-demo-secret', lcid: 2052, timeoutMs: 60_000 };
+      const reconcileStarted = Date.now();
+      outcome = await reconcile(
+        { prisma, plans: new PlanCache(prisma), erpFor: async (connectionId) => kingdeeErpQuery({ credentials, connectionId }) },
+        { period: { from: new Date(started - 60_000), to: new Date(Date.now() + 60_000) }, erpTimeZone: 'UTC' },
+      );
+      log(`reconciled in ${((Date.now() - reconcileStarted) / 1000).toFixed(1)} s with ${outcome.queries} ExecuteBillQuery calls`);
+    } finally {
+      await prisma.$disconnect();
     }
-    const duplicates = [...outboundsByOrder.values()].filter((s) => s.size > 1).length + (stats.pushedTwice ?? 0) + (stats.duplicateExtNos ?? 0);
-    const invoiceCount = distinct(ourInvoices).size;
-    missing += Math.max(0, orderNos.size - invoiceCount);
+    const stats = (await (await fetch(`${stack.erpSimUrl}/__sim/stats`)).json()) as { pushedTwice?: number; duplicateExtNos?: number; faults: { injected503: number; timeouts: number; dropped: number } };
+    const erpCount = (role: string) => outcome.types.filter((t) => t.role === role).reduce((n, t) => n + t.erpCount, 0);
+    const sum = (field: 'duplicates' | 'missingInErp' | 'mismatched' | 'unknownToQiao' | 'notRecorded') => outcome.types.reduce((n, t) => n + t[field], 0);
+    const duplicates = sum('duplicates') + (stats.pushedTwice ?? 0) + (stats.duplicateExtNos ?? 0);
+    const missing = sum('missingInErp');
+    const mismatched = sum('mismatched');
     return {
       accepted,
       refused,
       runs,
-      documents: { orders: orderNos.size, outbounds: outNos.size, receivables: arNos.size, invoices: invoiceCount },
+      documents: { orders: erpCount('order'), outbounds: erpCount('outbound'), receivables: erpCount('receivable'), invoices: erpCount('invoice') },
       duplicates,
       missing,
       mismatched,
-      discrepancyRate: options.events === 0 ? 0 : (missing + duplicates + mismatched) / options.events,
+      unknownToQiao: sum('unknownToQiao'),
+      notRecorded: sum('notRecorded'),
+      reconciliation: { documents: outcome.documents, discrepancies: outcome.discrepancies, queries: outcome.queries },
+      discrepancyRate: outcome.discrepancyRate,
       chaos: { ...chaos, injected503: stats.faults.injected503, timeouts: stats.faults.timeouts, dropped: stats.faults.dropped },
       seconds: (Date.now() - started) / 1000,
     };

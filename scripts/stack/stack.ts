@@ -154,6 +154,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       REDIS_URL: redisUrl,
       QUEUE_PREFIX: options.queuePrefix,
       QIAO_SECRET_KEY: secretKey,
+      // The bundled simulator's wall clock is its PostgreSQL's (UTC here); reconciliation's date filters must match it.
+      ERP_TIME_ZONE: 'UTC',
       ...options.extraEnv,
     };
     const workers: (ManagedProcess | null)[] = [];

@@ -12,6 +12,7 @@ import { eventRoutes } from './gateway/events-route';
 import { IdempotencyStore } from './gateway/idempotency';
 import { GatewayRateLimiter } from './gateway/rate-limit';
 import { sendProblem } from './problem';
+import { reconciliationExportRoute } from './reconciliation/export-route';
 import { statusPage } from './status-page';
 import { createHttpContext, type Services } from './trpc/context';
 import { appRouter, type AppRouter } from './trpc/root';
@@ -84,6 +85,8 @@ export async function buildServer(options: BuildOptions): Promise<FastifyInstanc
       },
     },
   } satisfies FastifyTRPCPluginOptions<AppRouter>);
+
+  if (serves !== 'gateway') reconciliationExportRoute(app, services.prisma);
 
   app.get('/healthz', async (_req, reply) => {
     const checks: Record<string, string> = {};

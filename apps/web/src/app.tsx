@@ -7,10 +7,13 @@ import { LoginPage } from './auth/login-page';
 import { RequireAuth } from './auth/require-auth';
 import { useUser } from './auth/use-user';
 import { ConnectionsPage } from './routes/connections/connections-page';
+import { DeskPage } from './routes/desk/desk-page';
 import { FlowPage } from './routes/flows/flow-page';
 import { FlowsPage } from './routes/flows/flows-page';
 import { NotFoundPage } from './routes/not-found-page';
 import { RunDetailPage } from './routes/runs/run-detail-page';
+import { ReportPage } from './routes/reconciliation/report-page';
+import { ReportsPage } from './routes/reconciliation/reports-page';
 import { RunsPage } from './routes/runs/runs-page';
 import { SettingsRoutes } from './routes/settings/settings-routes';
 import { AppShell } from './shell/app-shell';
@@ -32,6 +35,9 @@ export function AppRoutes() {
           <Route path="flows/:id" element={<FlowPage />} />
           <Route path="runs" element={<RunsPage />} />
           <Route path="runs/:id" element={<RunDetailPage />} />
+          <Route path="desk" element={<DeskPage />} />
+          <Route path="reconciliation" element={<ReportsPage />} />
+          <Route path="reconciliation/:id" element={<ReportPage />} />
           <Route path="connections" element={<ConnectionsPage />} />
           <Route path="settings/*" element={<SettingsRoutes />} />
           <Route path="*" element={<NotFoundPage />} />

@@ -17,6 +17,10 @@ const envSchema = z.object({
   LEASE_MARGIN_MS: z.coerce.number().int().min(0).default(30_000),
   /** How often the compensation pass retries runs stopped by an unreachable remote system (0 = off). */
   COMPENSATION_INTERVAL_MS: z.coerce.number().int().min(0).default(10 * 60_000),
+  /** How often a reconciliation report is made for the period just ended (0 = off; reports can always be run from the console). */
+  RECONCILIATION_INTERVAL_MS: z.coerce.number().int().min(0).default(24 * 60 * 60_000),
+  /** The ERP's wall-clock time zone: K3Cloud compares dates in filters as local time. */
+  ERP_TIME_ZONE: z.string().min(1).default('Asia/Shanghai'),
   /** Connections this worker keeps to PostgreSQL. Steps spend most of their time waiting on remote systems and hold a connection only for short queries, so far fewer than WORKER_CONCURRENCY suffice; several processes share the database's max_connections (100 by default). */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   /** Run the MQTT trigger in this worker (one worker per MQTT connection subscribes; the others stand by). */

@@ -18,6 +18,8 @@ async function main(): Promise<void> {
     sweepGraceMs: env.SWEEP_GRACE_MS,
     leaseMarginMs: env.LEASE_MARGIN_MS,
     compensationEveryMs: env.COMPENSATION_INTERVAL_MS,
+    reconciliationEveryMs: env.RECONCILIATION_INTERVAL_MS,
+    erpTimeZone: env.ERP_TIME_ZONE,
     logger,
     ...(env.MQTT_TRIGGERS ? { mqtt: { pollIntervalMs: env.MQTT_POLL_INTERVAL_MS, lockTtlMs: Math.max(env.MQTT_LOCK_TTL_MS, env.MQTT_POLL_INTERVAL_MS * 3) } } : {}),
   });

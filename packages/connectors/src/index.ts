@@ -26,6 +26,7 @@ export { builtinConnectors, builtinOutboxChannels, getAction, getConnector, getO
 export type { OutboxEntry, OutboxPort, OutboxReceipt } from './kit/outbox';
 export type { OutboxChannel, OutboxLimits } from './kit/outbox-channel';
 export { kingdee, kingdeeAuthSchema, derivedBillNo, MSG_CODES } from './kingdee';
+export { filterEquals, filterLiteral } from './kingdee/query';
 export type { KingdeeCredentials } from './kingdee';
 export { http, httpAuthSchema } from './http';
 export type { HttpCredentials } from './http';

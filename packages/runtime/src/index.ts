@@ -25,3 +25,4 @@ export * from './connection-usage';
 export * from './events/payload-error';
 export * from './mqtt/mqtt-event';
 export * from './mqtt/mqtt-host';
+export * from './reconciliation';

@@ -2,6 +2,10 @@ import { Queue, type ConnectionOptions } from 'bullmq';
 
 export const STEP_QUEUE = 'qiao-steps';
 export const COMPENSATION_QUEUE = 'qiao-compensation';
+export const RECONCILIATION_QUEUE = 'qiao-reconciliation';
+
+/** A reconciliation job: run a filed report, or (from the scheduler) file one for the last `periodMs`. */
+export type ReconciliationJob = { reportId: string } | { periodMs: number };
 
 export interface StepJob {
   runId: string;

@@ -7,7 +7,9 @@ import { executeStep } from './execute-step';
 import type { Logger } from './logger';
 import { PlanCache } from './plan-cache';
 import { ConnectionRateLimiter } from './rate-limiter';
-import { COMPENSATION_QUEUE, STEP_QUEUE, createStepQueue, type StepJob } from './queue';
+import { COMPENSATION_QUEUE, RECONCILIATION_QUEUE, STEP_QUEUE, createStepQueue, type ReconciliationJob, type StepJob } from './queue';
+import { kingdeeErpQuery } from './reconciliation/erp-query';
+import { requestReconciliation, runReconciliationReport } from './reconciliation/reconcile';
 import { createRedis } from './redis';
 import { createSecretBox, parseSecretKey } from './secret-box';
 import { sweep } from './sweeper';
@@ -26,6 +28,10 @@ export interface WorkerOptions {
   leaseMarginMs: number;
   /** How often the compensation pass runs (BullMQ job scheduler, one per cluster); 0 turns it off. */
   compensationEveryMs?: number;
+  /** How often a reconciliation report is filed for the period just ended (job scheduler); 0 turns it off. */
+  reconciliationEveryMs?: number;
+  /** The ERP's wall-clock zone, for the reconciliation's date-range queries. */
+  erpTimeZone?: string;
   /** How long close() lets steps in hand finish before aborting their calls. */
   shutdownGraceMs?: number;
   /** How often the outbox (rate-limited sends) is drained; default 1000 ms. */
@@ -85,6 +91,33 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const compensationRedis = workerRedis.duplicate();
   const compensationWorker = new Worker(COMPENSATION_QUEUE, async () => compensate(desk), { connection: compensationRedis, prefix: options.prefix, concurrency: 1 });
   compensationWorker.on('error', (err) => logger.error({ err: String(err) }, 'compensation worker error'));
+  // Reconciliation: reports filed from the console ({ reportId }) and by the scheduler ({ periodMs }).
+  const reconciliationQueue = new Queue<ReconciliationJob>(RECONCILIATION_QUEUE, { connection: producerRedis, prefix: options.prefix });
+  const reconciliationRedis = workerRedis.duplicate();
+  const reconcileDeps = {
+    prisma,
+    plans: deps.plans,
+    ...(options.erpTimeZone ? { erpTimeZone: options.erpTimeZone } : {}),
+    erpFor: async (connectionId: string) => {
+      const resolved = await deps.connections.resolve(connectionId);
+      if (!resolved) throw new Error(`Connection ${connectionId} no longer exists; its documents cannot be reconciled.`);
+      return kingdeeErpQuery({ credentials: resolved.credentials, connectionId, sessions: deps.sessions, signal: shutdown.signal });
+    },
+  };
+  const reconciliationWorker = new Worker<ReconciliationJob>(RECONCILIATION_QUEUE, async (job) => {
+    const data = job.data;
+    const reportId = 'reportId' in data
+      ? data.reportId
+      : (await requestReconciliation(prisma, { from: new Date(Date.now() - data.periodMs), to: new Date(), trigger: 'schedule', requestedBy: null })).id;
+    await runReconciliationReport(reconcileDeps, reportId);
+    return { reportId };
+  }, { connection: reconciliationRedis, prefix: options.prefix, concurrency: 1 });
+  reconciliationWorker.on('error', (err) => logger.error({ err: String(err) }, 'reconciliation worker error'));
+  reconciliationWorker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: String(err) }, 'reconciliation failed'));
+  const reconcileEvery = options.reconciliationEveryMs ?? 24 * 60 * 60_000;
+  if (reconcileEvery > 0) await reconciliationQueue.upsertJobScheduler('reconciliation', { every: reconcileEvery }, { name: 'reconcile', data: { periodMs: reconcileEvery }, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+  else await reconciliationQueue.removeJobScheduler('reconciliation');
+
   const every = options.compensationEveryMs ?? 10 * 60_000;
   if (every > 0) await compensationQueue.upsertJobScheduler('compensation', { every }, { name: 'compensate', opts: { removeOnComplete: 100, removeOnFail: 100 } });
   else await compensationQueue.removeJobScheduler('compensation');
@@ -122,9 +155,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       await outbox.close();
       await compensationWorker.close();
       await compensationQueue.close();
+      await reconciliationWorker.close();
+      await reconciliationQueue.close();
       await queue.close();
       workerRedis.disconnect();
       compensationRedis.disconnect();
+      reconciliationRedis.disconnect();
       producerRedis.disconnect();
     },
   };

@@ -17,6 +17,10 @@ export interface Harness {
   apiKey: string;
   redis: Redis;
   redisPrefix: string;
+  /** The key the services' secret box seals with (hex), for a worker started beside the server. */
+  secretKey: string;
+  /** The queue's Redis key prefix. */
+  prefix: string;
   close(): Promise<void>;
 }
 
@@ -36,7 +40,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const prefix = shared?.redisPrefix ?? `qiao_test_${randomBytes(4).toString('hex')}`;
   const queue = createStepQueue(redis, prefix);
   const logger = pino({ level: 'silent' });
-  const box = shared?.services.box ?? createSecretBox(randomBytes(32));
+  const secretKey = shared ? Buffer.from(shared.secretKey, 'hex') : randomBytes(32);
+  const box = shared?.services.box ?? createSecretBox(secretKey);
   const services: Services = {
     prisma: db.prisma,
     box,
@@ -59,7 +64,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     apiKey = issued.key;
   }
   return {
-    app, db, queue, services, apiKey, redis, redisPrefix: prefix,
+    app, db, queue, services, apiKey, redis, redisPrefix: prefix, secretKey: secretKey.toString('hex'), prefix,
     async close() {
       await app.close();
       if (!shared) {

@@ -5,6 +5,7 @@ import { connectionsRouter } from './routers/connections.router';
 import { deskRouter } from './routers/desk.router';
 import { eventsRouter } from './routers/events.router';
 import { flowsRouter } from './routers/flows.router';
+import { reconciliationRouter } from './routers/reconciliation.router';
 import { runsRouter } from './routers/runs.router';
 
 export const appRouter = router({
@@ -12,6 +13,7 @@ export const appRouter = router({
   flows: flowsRouter,
   runs: runsRouter,
   desk: deskRouter,
+  reconciliation: reconciliationRouter,
   events: eventsRouter,
   connections: connectionsRouter,
   users: usersRouter,

@@ -9,6 +9,8 @@ export const ALL_ROLES: readonly Role[] = ['admin', 'designer', 'operator', 'app
 export const DESIGN: readonly Role[] = ['admin', 'designer'];
 export const OPERATE: readonly Role[] = ['admin', 'operator', 'designer'];
 export const ADMIN: readonly Role[] = ['admin'];
+export const RECONCILE: readonly Role[] = ['admin', 'finance', 'operator'];
+export const RECONCILE_RUN: readonly Role[] = ['admin', 'finance'];
 
 export function can(user: { roles: readonly Role[] } | null | undefined, roles: readonly Role[]): boolean {
   return Boolean(user?.roles.some((r) => roles.includes(r)));

@@ -3,6 +3,8 @@ import enCommon from './en/common.json';
 import enConnections from './en/connections.json';
 import enConnectionHealth from './en/connectionHealth.json';
 import enDesigner from './en/designer.json';
+import enDesk from './en/desk.json';
+import enReconciliation from './en/reconciliation.json';
 import enFlows from './en/flows.json';
 import enGateway from './en/gateway.json';
 import enRuns from './en/runs.json';
@@ -13,6 +15,8 @@ import zhCommon from './zh-CN/common.json';
 import zhConnections from './zh-CN/connections.json';
 import zhConnectionHealth from './zh-CN/connectionHealth.json';
 import zhDesigner from './zh-CN/designer.json';
+import zhDesk from './zh-CN/desk.json';
+import zhReconciliation from './zh-CN/reconciliation.json';
 import zhFlows from './zh-CN/flows.json';
 import zhGateway from './zh-CN/gateway.json';
 import zhRuns from './zh-CN/runs.json';
@@ -21,6 +25,6 @@ import zhShell from './zh-CN/shell.json';
 
 /** One JSON file per language per area; a test checks both languages hold the same keys. */
 export const resources = {
-  en: { common: enCommon, auth: enAuth, shell: enShell, flows: enFlows, runs: enRuns, connections: enConnections, designer: enDesigner, connectionHealth: enConnectionHealth, settings: enSettings, gateway: enGateway },
-  'zh-CN': { common: zhCommon, auth: zhAuth, shell: zhShell, flows: zhFlows, runs: zhRuns, connections: zhConnections, designer: zhDesigner, connectionHealth: zhConnectionHealth, settings: zhSettings, gateway: zhGateway },
+  en: { common: enCommon, auth: enAuth, shell: enShell, flows: enFlows, runs: enRuns, connections: enConnections, designer: enDesigner, connectionHealth: enConnectionHealth, settings: enSettings, gateway: enGateway, desk: enDesk, reconciliation: enReconciliation },
+  'zh-CN': { common: zhCommon, auth: zhAuth, shell: zhShell, flows: zhFlows, runs: zhRuns, connections: zhConnections, designer: zhDesigner, connectionHealth: zhConnectionHealth, settings: zhSettings, gateway: zhGateway, desk: zhDesk, reconciliation: zhReconciliation },
 } as const;

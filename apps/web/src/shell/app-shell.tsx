@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet } from 'react-router';
 import { can } from '../auth/access';
 import { useUser } from '../auth/use-user';
+import { useDeskCount } from '../routes/desk/use-desk-count';
 import { NAV_ITEMS } from './nav-items';
 import { UserMenu } from './user-menu';
 
@@ -10,6 +11,7 @@ export function AppShell() {
   const { t } = useTranslation('shell');
   const user = useUser();
   const items = NAV_ITEMS.filter((item) => can(user, item.roles));
+  const deskCount = useDeskCount();
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -38,6 +40,11 @@ export function AppShell() {
               <li key={item.key}>
                 <NavLink to={item.path} className={({ isActive }) => (isActive ? 'nav-item active' : 'nav-item')}>
                   {t(`nav.${item.key}`)}
+                  {item.key === 'desk' && deskCount !== null && deskCount > 0 && (
+                    <span className="nav-badge" data-testid="desk-badge" aria-label={t('needsAttention', { count: deskCount })}>
+                      {deskCount > 99 ? '99+' : deskCount}
+                    </span>
+                  )}
                 </NavLink>
               </li>
             ),

@@ -5,6 +5,7 @@ import { cancelRun, classifyFailure, compensate, PlanCache, retryStep, skipStep,
 import { audit } from '../../audit';
 import type { Context } from '../context';
 import { procedure, router } from '../init';
+import { OPERATE } from '../roles';
 
 // The intervention desk is for operators (and admins); designers fix flows, not production runs.
 const DESK = ['admin', 'operator'] as const;
@@ -41,7 +42,10 @@ export const deskRouter = router({
         take: 1000,
         select: {
           id: true, flowId: true, businessKey: true, createdAt: true, updatedAt: true, error: true, flow: { select: { name: true } },
-          steps: { where: { status: 'failed' }, select: { nodeId: true, attempt: true, input: true, error: true, finishedAt: true } },
+          steps: {
+            where: { status: 'failed' },
+            select: { nodeId: true, attempt: true, input: true, error: true, finishedAt: true, attempts: { orderBy: { attempt: 'desc' }, take: 20, select: { attempt: true, startedAt: true, finishedAt: true, outcome: true, error: true } } },
+          },
         },
       });
       const items = runs.flatMap((run) =>
@@ -50,6 +54,7 @@ export const deskRouter = router({
           return {
             runId: run.id, flowId: run.flowId, flowName: run.flow.name, businessKey: run.businessKey, since: run.updatedAt,
             nodeId: step?.nodeId ?? null, attempt: step?.attempt ?? 0, input: step?.input ?? null,
+            attempts: (step?.attempts ?? []).map((a) => ({ ...a, error: a.error as { code?: string; message?: string } | null })),
             error, category: classifyFailure(error),
           };
         }),
@@ -85,9 +90,23 @@ export const deskRouter = router({
   compensate: procedure(DESK)
     .input(z.object({ minAgeMinutes: z.number().min(0).max(24 * 60).default(0) }).default({ minAgeMinutes: 0 }))
     .mutation(async ({ ctx, input }) => {
-      const report = await compensate(deskDeps(ctx), { minAgeMs: input.minAgeMinutes * 60_000 });
+      const report = await compensate(deskDeps(ctx), { minAgeMs: input.minAgeMinutes * 60_000, trigger: 'manual', requestedBy: ctx.user.username });
       await audit(ctx, { action: 'run.compensate_now', detail: { examined: report.examined, retried: report.retried.length, leftForPeople: report.leftForPeople } });
       return report;
+    }),
+  /** The last compensation passes (scheduled and on demand) and what each re-synchronised. */
+  compensationReports: procedure(DESK)
+    .input(z.object({ limit: z.number().int().min(1).max(100).default(10) }).default({ limit: 10 }))
+    .query(async ({ ctx, input }) => {
+      const rows = await ctx.services.prisma.compensationReport.findMany({ orderBy: { at: 'desc' }, take: input.limit });
+      return rows.map((r) => ({ ...r, id: r.id.toString(), retried: r.retried as { runId: string; nodeId: string; attempt: number; code: string }[] }));
+    }),
+  /** What people (and the compensation pass) did to a run: who, when, what changed. */
+  trail: procedure(OPERATE)
+    .input(z.object({ runId: z.uuid() }))
+    .query(async ({ ctx, input }) => {
+      const rows = await ctx.services.prisma.auditLog.findMany({ where: { targetType: 'run', targetId: input.runId }, orderBy: { at: 'asc' }, take: 200, select: { id: true, at: true, username: true, action: true, detail: true } });
+      return rows.map((r) => ({ ...r, id: r.id.toString() }));
     }),
   /** Retry every failed step matching the filter; each one once, as above. */
   bulkRetry: procedure(DESK)

@@ -14,6 +14,7 @@ import { trpc } from '../../trpc';
 import { FlowDesigner } from './designer/flow-designer';
 import { FlowActionDialog, type FlowAction } from './flow-dialogs';
 import { FlowGraphList } from './flow-graph-list';
+import { FlowSettingsDialog, maxConcurrencyOf } from './flow-settings-dialog';
 
 /**
  * A flow: the canvas designer for those who design (admins, designers) while the flow is not
@@ -36,6 +37,7 @@ function FlowDetails({ id }: { id: string }) {
   const user = useUser();
   const navigate = useNavigate();
   const [action, setAction] = useState<FlowAction | null>(null);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const flow = useQuery({ queryKey: keys.flow(id), queryFn: () => trpc.flows.get.query({ id }) });
   const versions = useQuery({ queryKey: keys.flowVersions(id), queryFn: () => trpc.flows.versions.query({ id }) });
 
@@ -60,6 +62,9 @@ function FlowDetails({ id }: { id: string }) {
                   can(user, DESIGN) &&
                   f.status !== 'archived' && (
                     <>
+                      <button type="button" className="btn" onClick={() => setSettingsOpen(true)}>
+                        {t('flowSettings.button')}
+                      </button>
                       <button type="button" className="btn" onClick={() => setAction({ kind: 'rename', flow: ref })}>
                         {t('actions.rename')}
                       </button>
@@ -95,6 +100,8 @@ function FlowDetails({ id }: { id: string }) {
                 <dd>{formatDateTime(f.createdAt)}</dd>
                 <dt>{t('columns.updated')}</dt>
                 <dd>{formatDateTime(f.updatedAt)}</dd>
+                <dt>{t('flowSettings.maxConcurrency')}</dt>
+                <dd data-testid="flow-max-concurrency">{maxConcurrencyOf(f.settings) ?? t('flowSettings.unlimited')}</dd>
                 <dt>{t('page.runs')}</dt>
                 <dd>
                   <Link to={`/runs?flow=${f.id}`}>{t('page.viewRuns')}</Link>
@@ -148,6 +155,7 @@ function FlowDetails({ id }: { id: string }) {
         }}
       </DataState>
       <FlowActionDialog action={action} onClose={() => setAction(null)} onArchived={() => void navigate('/flows')} />
+      {settingsOpen && flow.data && <FlowSettingsDialog flowId={flow.data.id} settings={flow.data.settings} onClose={() => setSettingsOpen(false)} />}
     </>
   );
 }

@@ -12,6 +12,7 @@ import { between, formatDateTime, formatDuration } from '../../lib/format-date';
 import { trpc } from '../../trpc';
 import { ErpDocumentList } from './erp-document-list';
 import { LIVE_INTERVAL_MS } from './runs-page';
+import { RunTrail } from './run-trail';
 import { StepTimeline } from './step-timeline';
 
 /** One run: status, ERP documents, step timeline and the event that started it; live until it finishes. */
@@ -69,6 +70,7 @@ export function RunDetailPage() {
                 <h2 id="timeline-title">{t('detail.timeline')}</h2>
                 <StepTimeline steps={r.steps} nodes={nodes} />
               </section>
+              <RunTrail runId={r.id} status={r.status} />
               <section aria-labelledby="event-title">
                 <h2 id="event-title">{t('detail.event')}</h2>
                 <dl className="facts">
