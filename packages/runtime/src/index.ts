@@ -20,3 +20,6 @@ export * from './interventions';
 export * from './failure-category';
 export * from './compensation';
 export * from './rate-limiter';
+export * from './events/sample-event';
+export * from './start-test-run';
+export * from './run-single-node';

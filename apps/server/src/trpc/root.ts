@@ -6,11 +6,13 @@ import { deskRouter } from './routers/desk.router';
 import { eventsRouter } from './routers/events.router';
 import { flowsRouter } from './routers/flows.router';
 import { runsRouter } from './routers/runs.router';
+import { testRunsRouter } from './routers/test-runs.router';
 
 export const appRouter = router({
   auth: authRouter,
   flows: flowsRouter,
   runs: runsRouter,
+  testRuns: testRunsRouter,
   desk: deskRouter,
   events: eventsRouter,
   connections: connectionsRouter,
