@@ -13,6 +13,9 @@ export interface Harness {
   queue: StepQueue;
   services: Services;
   apiKey: string;
+  /** The Redis key prefix of the step queue and the secret key (hex), for a worker in the same test. */
+  prefix: string;
+  secretKey: string;
   close(): Promise<void>;
 }
 
@@ -23,9 +26,10 @@ export async function startHarness(options: { maxEventBytes?: number } = {}): Pr
   const prefix = `qiao_test_${randomBytes(4).toString('hex')}`;
   const queue = createStepQueue(redis, prefix);
   const logger = pino({ level: 'silent' });
+  const secretKey = randomBytes(32);
   const services: Services = {
     prisma: db.prisma,
-    box: createSecretBox(randomBytes(32)),
+    box: createSecretBox(secretKey),
     queue,
     logger,
     verifier: new ApiKeyVerifier(db.prisma),
@@ -37,7 +41,7 @@ export async function startHarness(options: { maxEventBytes?: number } = {}): Pr
   const issued = issueApiKey();
   await db.prisma.apiKey.create({ data: { name: 'test', source: '*', prefix: issued.prefix, keyHash: issued.keyHash } });
   return {
-    app, db, queue, services, apiKey: issued.key,
+    app, db, queue, services, apiKey: issued.key, prefix, secretKey: secretKey.toString('hex'),
     async close() {
       await app.close();
       await queue.queue.obliterate({ force: true }).catch(() => undefined);
