@@ -6,6 +6,9 @@ import enFlows from './en/flows.json';
 import enRuns from './en/runs.json';
 import enSettings from './en/settings.json';
 import enShell from './en/shell.json';
+import enRunview from './en/runview.json';
+import enTestrun from './en/testrun.json';
+import enVersions from './en/versions.json';
 import zhAuth from './zh-CN/auth.json';
 import zhCommon from './zh-CN/common.json';
 import zhConnections from './zh-CN/connections.json';
@@ -14,9 +17,12 @@ import zhFlows from './zh-CN/flows.json';
 import zhRuns from './zh-CN/runs.json';
 import zhSettings from './zh-CN/settings.json';
 import zhShell from './zh-CN/shell.json';
+import zhRunview from './zh-CN/runview.json';
+import zhTestrun from './zh-CN/testrun.json';
+import zhVersions from './zh-CN/versions.json';
 
 /** One JSON file per language per area; a test checks both languages hold the same keys. */
 export const resources = {
-  en: { common: enCommon, auth: enAuth, shell: enShell, flows: enFlows, runs: enRuns, connections: enConnections, designer: enDesigner, settings: enSettings },
-  'zh-CN': { common: zhCommon, auth: zhAuth, shell: zhShell, flows: zhFlows, runs: zhRuns, connections: zhConnections, designer: zhDesigner, settings: zhSettings },
+  en: { common: enCommon, auth: enAuth, shell: enShell, flows: enFlows, runs: enRuns, connections: enConnections, designer: enDesigner, settings: enSettings, testrun: enTestrun, versions: enVersions, runview: enRunview },
+  'zh-CN': { common: zhCommon, auth: zhAuth, shell: zhShell, flows: zhFlows, runs: zhRuns, connections: zhConnections, designer: zhDesigner, settings: zhSettings, testrun: zhTestrun, versions: zhVersions, runview: zhRunview },
 } as const;
