@@ -75,6 +75,7 @@ export function TestResults({ run, nodes, samples, singleNodeIds, selectedNodeId
         </p>
       )}
       <div className="test-results-body">
+        <div className="test-results-list">
         <table className="table compact test-results-table">
           <thead>
             <tr>
@@ -103,6 +104,7 @@ export function TestResults({ run, nodes, samples, singleNodeIds, selectedNodeId
             })}
           </tbody>
         </table>
+        </div>
         <div className="test-results-detail">
           {selectedNodeId === null ? (
             <p className="muted small">{t('results.pick')}</p>
