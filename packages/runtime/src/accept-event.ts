@@ -104,13 +104,13 @@ async function enqueueAll(deps: AcceptDeps, jobs: StepJob[]): Promise<void> {
 async function matchingFlows(tx: Prisma.TransactionClient, type: string): Promise<MatchingFlow[]> {
   const rows = await tx.$queryRaw<{ flowId: string; versionId: string; plan: unknown }[]>`
     SELECT f.id AS "flowId", v.id AS "versionId", v.plan AS plan
-    FROM flows f JOIN flow_versions v ON v."flowId" = f.id AND v.version = f."publishedVersion"
+    FROM flows f JOIN flow_versions v ON v."flowId" = f.id AND v.version = f."publishedVersion" AND NOT v.snapshot
     WHERE f.status = 'published'::"FlowStatus" AND f."triggerType" = ${type}`;
   return rows.map((r) => ({ flowId: r.flowId, versionId: r.versionId, plan: r.plan as ExecutionPlan }));
 }
 
 /** null = run it; 'skip' = filter said no; otherwise the error that stops the run before it starts. */
-async function filterRejects(plan: ExecutionPlan, event: CloudEvent): Promise<null | 'skip' | { kind: string; code: string; message: string }> {
+export async function filterRejects(plan: ExecutionPlan, event: CloudEvent): Promise<null | 'skip' | { kind: string; code: string; message: string }> {
   const filter = plan.trigger.filter;
   if (!filter) return null;
   try {
@@ -120,7 +120,7 @@ async function filterRejects(plan: ExecutionPlan, event: CloudEvent): Promise<nu
   }
 }
 
-function businessKey(event: CloudEvent): string | null {
+export function businessKey(event: Pick<CloudEvent, 'subject' | 'data'>): string | null {
   if (event.subject) return event.subject.slice(0, 200);
   const data = event.data;
   if (data && typeof data === 'object' && 'orderNo' in data && typeof data.orderNo === 'string') return data.orderNo;

@@ -24,14 +24,14 @@ export interface CompensationReport {
  * remote system was unreachable — the ERP down for an hour, a callback answering 503 — is tried again
  * with its original idempotency key, so whatever the remote side already holds is found and recorded
  * rather than created twice. Failures no retry can fix (the ERP refused the document, a mapping
- * error) stay with people. Runs waiting past their deadline — a retry whose time passed long ago, a
+ * error) stay with people; so do test runs of drafts, which belong to their designer. Runs waiting past their deadline — a retry whose time passed long ago, a
  * worker's lease that ran out — are queued again. Each retry is written to the audit log as the
  * system's action, and each pass leaves a report for the console.
  */
 export async function compensate(deps: DeskDeps, options: CompensationOptions = {}): Promise<CompensationReport> {
   const minAgeMs = options.minAgeMs ?? 10 * 60_000;
   const steps = await deps.prisma.step.findMany({
-    where: { status: 'failed', run: { status: 'needs_attention' }, updatedAt: { lt: new Date(Date.now() - minAgeMs) } },
+    where: { status: 'failed', run: { status: 'needs_attention', mode: 'live' }, updatedAt: { lt: new Date(Date.now() - minAgeMs) } },
     select: { runId: true, nodeId: true, attempt: true, error: true },
     orderBy: { updatedAt: 'asc' },
     take: options.limit ?? 500,

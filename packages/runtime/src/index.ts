@@ -26,3 +26,6 @@ export * from './events/payload-error';
 export * from './mqtt/mqtt-event';
 export * from './mqtt/mqtt-host';
 export * from './reconciliation';
+export * from './events/sample-event';
+export * from './start-test-run';
+export * from './run-single-node';

@@ -9,36 +9,59 @@ export interface PublishArgs {
   flowId: string;
   comment: string;
   userId: string | null;
+  /** Publish this document instead of the draft, and make it the draft (rollback). */
+  document?: unknown;
+  /** Runs inside the publishing transaction once the flow is locked; throwing refuses the publish. */
+  guard?: (tx: Prisma.TransactionClient) => Promise<void>;
   /** Runs inside the publishing transaction, e.g. to write the audit entry atomically. */
   onPublished?: (tx: Prisma.TransactionClient, published: { version: number; planHash: string }) => Promise<void>;
 }
 
-/** Compiles the draft and, only if it has no errors, stores it as the next immutable version. */
-export async function publishFlow(prisma: PrismaClient, args: PublishArgs): Promise<PublishResult> {
-  const flow = await prisma.flow.findUnique({ where: { id: args.flowId }, select: { draft: true, status: true } });
-  if (!flow || flow.status === 'archived') return { ok: false, notFound: true };
+export type CompiledDocument = { ok: true; plan: ExecutionPlan; definition: unknown; planHash: string } | { ok: false; errors: CompileError[] };
+
+/** Compiles a flow document and checks its connections; on success, also the migrated document and the plan's hash. */
+export async function compileDocument(prisma: PrismaClient, document: unknown): Promise<CompiledDocument> {
   const registry = nodeTypeRegistry();
-  const result = compile(flow.draft, registry);
+  const result = compile(document, registry);
   if (!result.ok) return { ok: false, errors: result.errors };
   const connectionErrors = await checkConnections(prisma, result.plan, registry);
   if (connectionErrors.length > 0) return { ok: false, errors: connectionErrors };
   // Stored as the current schema version, so old drafts keep loading after a migration.
-  const migrated = migrateDocument(flow.draft);
+  const migrated = migrateDocument(document);
   if (!migrated.ok) return { ok: false, errors: migrated.errors };
-  const definition = migrated.document;
-  const planHash = createHash('sha256').update(canonicalJson(result.plan)).digest('hex');
+  return { ok: true, plan: result.plan, definition: migrated.document, planHash: createHash('sha256').update(canonicalJson(result.plan)).digest('hex') };
+}
+
+/**
+ * Compiles the draft and, only if it has no errors, stores it as the next immutable version. With
+ * `document` (a rollback), that document is published instead and becomes the draft in the same
+ * transaction.
+ */
+export async function publishFlow(prisma: PrismaClient, args: PublishArgs): Promise<PublishResult> {
+  const flow = await prisma.flow.findUnique({ where: { id: args.flowId }, select: { draft: true, status: true } });
+  if (!flow || flow.status === 'archived') return { ok: false, notFound: true };
+  const compiled = await compileDocument(prisma, args.document ?? flow.draft);
+  if (!compiled.ok) return compiled;
+  const { plan, definition, planHash } = compiled;
   return prisma.$transaction(async (tx) => {
     // Lock the flow row so two publishes cannot take the same version number.
     await tx.$queryRaw`SELECT id FROM flows WHERE id = ${args.flowId}::uuid FOR UPDATE`;
-    const last = await tx.flowVersion.aggregate({ where: { flowId: args.flowId }, _max: { version: true } });
+    await args.guard?.(tx);
+    const last = await tx.flowVersion.aggregate({ where: { flowId: args.flowId, snapshot: false }, _max: { version: true } });
     const version = (last._max.version ?? 0) + 1;
     await tx.flowVersion.create({
       data: {
-        flowId: args.flowId, version, definition: definition as Prisma.InputJsonValue, plan: result.plan as unknown as Prisma.InputJsonValue,
+        flowId: args.flowId, version, definition: definition as Prisma.InputJsonValue, plan: plan as unknown as Prisma.InputJsonValue,
         planHash, comment: args.comment, publishedById: args.userId,
       },
     });
-    await tx.flow.update({ where: { id: args.flowId }, data: { status: 'published', publishedVersion: version, triggerType: result.plan.trigger.eventType, updatedById: args.userId } });
+    await tx.flow.update({
+      where: { id: args.flowId },
+      data: {
+        status: 'published', publishedVersion: version, triggerType: plan.trigger.eventType, updatedById: args.userId,
+        ...(args.document === undefined ? {} : { draft: args.document as Prisma.InputJsonValue }),
+      },
+    });
     await args.onPublished?.(tx, { version, planHash });
     return { ok: true as const, version, planHash };
   });

@@ -7,11 +7,13 @@ import { eventsRouter } from './routers/events.router';
 import { flowsRouter } from './routers/flows.router';
 import { reconciliationRouter } from './routers/reconciliation.router';
 import { runsRouter } from './routers/runs.router';
+import { testRunsRouter } from './routers/test-runs.router';
 
 export const appRouter = router({
   auth: authRouter,
   flows: flowsRouter,
   runs: runsRouter,
+  testRuns: testRunsRouter,
   desk: deskRouter,
   reconciliation: reconciliationRouter,
   events: eventsRouter,

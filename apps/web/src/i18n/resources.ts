@@ -10,6 +10,9 @@ import enGateway from './en/gateway.json';
 import enRuns from './en/runs.json';
 import enSettings from './en/settings.json';
 import enShell from './en/shell.json';
+import enRunview from './en/runview.json';
+import enTestrun from './en/testrun.json';
+import enVersions from './en/versions.json';
 import zhAuth from './zh-CN/auth.json';
 import zhCommon from './zh-CN/common.json';
 import zhConnections from './zh-CN/connections.json';
@@ -22,9 +25,12 @@ import zhGateway from './zh-CN/gateway.json';
 import zhRuns from './zh-CN/runs.json';
 import zhSettings from './zh-CN/settings.json';
 import zhShell from './zh-CN/shell.json';
+import zhRunview from './zh-CN/runview.json';
+import zhTestrun from './zh-CN/testrun.json';
+import zhVersions from './zh-CN/versions.json';
 
 /** One JSON file per language per area; a test checks both languages hold the same keys. */
 export const resources = {
-  en: { common: enCommon, auth: enAuth, shell: enShell, flows: enFlows, runs: enRuns, connections: enConnections, designer: enDesigner, connectionHealth: enConnectionHealth, settings: enSettings, gateway: enGateway, desk: enDesk, reconciliation: enReconciliation },
-  'zh-CN': { common: zhCommon, auth: zhAuth, shell: zhShell, flows: zhFlows, runs: zhRuns, connections: zhConnections, designer: zhDesigner, connectionHealth: zhConnectionHealth, settings: zhSettings, gateway: zhGateway, desk: zhDesk, reconciliation: zhReconciliation },
+  en: { common: enCommon, auth: enAuth, shell: enShell, flows: enFlows, runs: enRuns, connections: enConnections, designer: enDesigner, connectionHealth: enConnectionHealth, settings: enSettings, gateway: enGateway, desk: enDesk, reconciliation: enReconciliation, testrun: enTestrun, versions: enVersions, runview: enRunview },
+  'zh-CN': { common: zhCommon, auth: zhAuth, shell: zhShell, flows: zhFlows, runs: zhRuns, connections: zhConnections, designer: zhDesigner, connectionHealth: zhConnectionHealth, settings: zhSettings, gateway: zhGateway, desk: zhDesk, reconciliation: zhReconciliation, testrun: zhTestrun, versions: zhVersions, runview: zhRunview },
 } as const;

@@ -37,7 +37,7 @@ export const deskRouter = router({
     .input(z.object({ flowId: z.uuid().optional(), category: category.optional(), limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }))
     .query(async ({ ctx, input }) => {
       const runs = await ctx.services.prisma.run.findMany({
-        where: { status: 'needs_attention', ...(input.flowId ? { flowId: input.flowId } : {}) },
+        where: { status: 'needs_attention', mode: 'live', ...(input.flowId ? { flowId: input.flowId } : {}) },
         orderBy: { updatedAt: 'desc' },
         take: 1000,
         select: {
@@ -62,7 +62,7 @@ export const deskRouter = router({
       return items.filter((i) => !input.category || i.category === input.category).slice(0, input.limit);
     }),
   /** For the console's badge. */
-  count: procedure(DESK).query(async ({ ctx }) => ({ needsAttention: await ctx.services.prisma.run.count({ where: { status: 'needs_attention' } }) })),
+  count: procedure(DESK).query(async ({ ctx }) => ({ needsAttention: await ctx.services.prisma.run.count({ where: { status: 'needs_attention', mode: 'live' } }) })),
   retry: procedure(DESK)
     .input(stepRef.extend({ input: z.unknown().optional() }))
     .mutation(async ({ ctx, input }) => {
@@ -113,7 +113,7 @@ export const deskRouter = router({
     .input(z.object({ flowId: z.uuid().optional(), nodeId: z.string().max(64).optional(), category: category.optional(), limit: z.number().int().min(1).max(1000).default(200) }))
     .mutation(async ({ ctx, input }) => {
       const steps = await ctx.services.prisma.step.findMany({
-        where: { status: 'failed', run: { status: 'needs_attention', ...(input.flowId ? { flowId: input.flowId } : {}) }, ...(input.nodeId ? { nodeId: input.nodeId } : {}) },
+        where: { status: 'failed', run: { status: 'needs_attention', mode: 'live', ...(input.flowId ? { flowId: input.flowId } : {}) }, ...(input.nodeId ? { nodeId: input.nodeId } : {}) },
         select: { runId: true, nodeId: true, attempt: true, error: true },
         take: input.limit,
       });

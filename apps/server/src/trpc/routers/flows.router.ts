@@ -4,6 +4,7 @@ import { compile } from '@qiao/flow';
 import { nodeTypeRegistry } from '@qiao/connectors';
 import type { Prisma } from '@qiao/db';
 import { audit } from '../../audit';
+import { unpublishedChanges } from '../../flows/draft-state';
 import { publishFlow } from '../../flows/publish';
 import { findTemplate, flowTemplates } from '../../flows/templates';
 import type { Context } from '../context';
@@ -146,13 +147,52 @@ export const flowsRouter = router({
     }),
   versions: procedure(OPERATE).input(flowId).query(async ({ ctx, input }) => {
     const versions = await ctx.services.prisma.flowVersion.findMany({
-      where: { flowId: input.id },
+      where: { flowId: input.id, snapshot: false },
       orderBy: { version: 'desc' },
       select: { id: true, version: true, planHash: true, comment: true, publishedAt: true, publishedById: true, definition: true },
     });
     const names = await userNames(ctx.services.prisma, versions.map((v) => v.publishedById));
     return versions.map((v) => ({ ...v, publishedBy: v.publishedById ? (names.get(v.publishedById) ?? null) : null }));
   }),
+  /** Whether the draft differs from the published version (what a rollback would discard). */
+  draftState: procedure(OPERATE).input(flowId).query(async ({ ctx, input }) => {
+    const state = await unpublishedChanges(ctx.services.prisma, input.id);
+    if (!state) throw new TRPCError({ code: 'NOT_FOUND', message: `Flow ${input.id} does not exist.` });
+    return state;
+  }),
+  /**
+   * Publishes an old version's document as a new version (and makes it the draft). Refused with
+   * CONFLICT while the draft has unpublished changes, unless `discardDraft` says to drop them.
+   */
+  rollback: procedure(DESIGN)
+    .input(z.object({ id: z.uuid(), version: z.number().int().min(1), discardDraft: z.boolean().default(false) }))
+    .mutation(async ({ ctx, input }) => {
+      const { prisma } = ctx.services;
+      const flow = await prisma.flow.findUnique({ where: { id: input.id }, select: { name: true, status: true } });
+      if (!flow || flow.status === 'archived') throw new TRPCError({ code: 'NOT_FOUND', message: `Flow ${input.id} does not exist or is archived.` });
+      const target = await prisma.flowVersion.findUnique({ where: { flowId_snapshot_version: { flowId: input.id, snapshot: false, version: input.version } }, select: { definition: true, comment: true } });
+      if (!target) throw new TRPCError({ code: 'NOT_FOUND', message: `version: flow ${input.id} has no version ${input.version}.` });
+      const comment = `Rollback to v${input.version}: ${target.comment}`.trim().replace(/:$/, '').slice(0, 500);
+      let discarded = false;
+      const result = await publishFlow(prisma, {
+        flowId: input.id,
+        comment,
+        userId: ctx.user.id,
+        // The flow keeps its current name; everything else is the old version's.
+        document: withName(target.definition, flow.name),
+        guard: async (tx) => {
+          const state = await unpublishedChanges(tx, input.id);
+          discarded = state?.unpublishedChanges === true && state.publishedVersion !== null;
+          if (discarded && !input.discardDraft) {
+            throw detailedError('CONFLICT', 'The draft has unpublished changes; confirm discarding them to roll back.', { unpublishedChanges: true });
+          }
+        },
+        onPublished: (tx, p) => audit(ctx, { action: 'flow.rollback', targetType: 'flow', targetId: input.id, detail: { ...p, toVersion: input.version, discardedDraft: discarded, comment } }, tx),
+      });
+      if (result.ok) return { version: result.version, planHash: result.planHash, comment, document: withName(target.definition, flow.name) };
+      if ('notFound' in result) throw new TRPCError({ code: 'NOT_FOUND', message: `Flow ${input.id} does not exist or is archived.` });
+      throw detailedError('BAD_REQUEST', `Version ${input.version} no longer compiles (${result.errors.length} error(s)), e.g. a connection it uses was deleted.`, { compileErrors: result.errors });
+    }),
   /** Operational limits for every version of the flow: `maxConcurrency` steps executing at once (null = unlimited). */
   setSettings: procedure(DESIGN)
     .input(z.object({ id: z.uuid(), maxConcurrency: z.number().int().min(1).max(10_000).nullable() }))

@@ -16,12 +16,15 @@ export const runsRouter = router({
         eventId: z.string().max(256).optional(),
         from: z.iso.datetime().optional(),
         to: z.iso.datetime().optional(),
+        /** Test runs of drafts are left out unless asked for. */
+        mode: z.enum(['live', 'test', 'all']).default('live'),
         cursor: z.uuid().optional(),
         limit: z.number().int().min(1).max(200).default(50),
-      }).default({ limit: 50 }),
+      }).default({ limit: 50, mode: 'live' }),
     )
     .query(async ({ ctx, input }) => {
       const where = {
+        ...(input.mode === 'all' ? {} : { mode: input.mode }),
         ...(input.flowId ? { flowId: input.flowId } : {}),
         ...(input.status ? { status: input.status } : {}),
         ...(input.businessKey ? { businessKey: { contains: input.businessKey } } : {}),
@@ -34,7 +37,7 @@ export const runsRouter = router({
           orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
           take: input.limit + 1,
           ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
-          select: { id: true, flowId: true, status: true, businessKey: true, createdAt: true, startedAt: true, finishedAt: true, error: true, flow: { select: { name: true } }, flowVersion: { select: { version: true } }, event: { select: { eventId: true } } },
+          select: { id: true, flowId: true, status: true, mode: true, businessKey: true, createdAt: true, startedAt: true, finishedAt: true, error: true, flow: { select: { name: true } }, flowVersion: { select: { version: true } }, event: { select: { eventId: true } } },
         }),
         ctx.services.prisma.run.groupBy({ by: ['status'], where: { ...where, status: undefined }, _count: { _all: true } }),
       ]);
@@ -51,7 +54,7 @@ export const runsRouter = router({
       include: {
         steps: { orderBy: { startedAt: 'asc' }, include: { attempts: { orderBy: { attempt: 'asc' } } } },
         event: true,
-        flowVersion: { select: { version: true, definition: true } },
+        flowVersion: { select: { version: true, snapshot: true, definition: true } },
         flow: { select: { name: true } },
       },
     });

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { keys } from '../../api/keys';
@@ -11,6 +12,7 @@ import { errorSummary } from '../../lib/error-summary';
 import { between, formatDateTime, formatDuration } from '../../lib/format-date';
 import { trpc } from '../../trpc';
 import { ErpDocumentList } from './erp-document-list';
+import { RunCanvas } from './run-canvas';
 import { LIVE_INTERVAL_MS } from './runs-page';
 import { RunTrail } from './run-trail';
 import { StepTimeline } from './step-timeline';
@@ -18,7 +20,8 @@ import { StepTimeline } from './step-timeline';
 /** One run: status, ERP documents, step timeline and the event that started it; live until it finishes. */
 export function RunDetailPage() {
   const { id = '' } = useParams();
-  const { t } = useTranslation(['runs', 'gateway']);
+  const { t } = useTranslation(['runs', 'gateway', 'runview']);
+  const [selectedNode, setSelectedNode] = useState<string | null>(null);
   const run = useQuery({
     queryKey: keys.run(id),
     queryFn: () => trpc.runs.get.query({ id }),
@@ -44,7 +47,8 @@ export function RunDetailPage() {
                 }
               >
                 <p className="muted">
-                  <Link to={`/flows/${r.flowId}`}>{r.flow.name}</Link> · v{r.flowVersion.version} · <code className="small">{r.id}</code>
+                  <Link to={`/flows/${r.flowId}`}>{r.flow.name}</Link> ·{' '}
+                  {r.mode === 'test' ? <span className="badge badge-test">{t('runview:testRun', { number: r.flowVersion.version })}</span> : `v${r.flowVersion.version}`} · <code className="small">{r.id}</code>
                 </p>
               </PageHeader>
               {error && (
@@ -66,9 +70,14 @@ export function RunDetailPage() {
                 <h2 id="documents-title">{t('detail.documents')}</h2>
                 <ErpDocumentList documents={documents} nodes={nodes} />
               </section>
+              <section aria-labelledby="canvas-title">
+                <h2 id="canvas-title">{t('runview:canvas.title')}</h2>
+                <p className="muted small">{t('runview:canvas.help')}</p>
+                <RunCanvas definition={r.flowVersion.definition} steps={r.steps} selectedNodeId={selectedNode} onSelect={setSelectedNode} />
+              </section>
               <section aria-labelledby="timeline-title">
                 <h2 id="timeline-title">{t('detail.timeline')}</h2>
-                <StepTimeline steps={r.steps} nodes={nodes} />
+                <StepTimeline steps={r.steps} nodes={nodes} selectedNodeId={selectedNode} />
               </section>
               <RunTrail runId={r.id} status={r.status} />
               <section aria-labelledby="event-title">

@@ -8,7 +8,7 @@ export const RUN_STATUSES = ['pending', 'running', 'succeeded', 'needs_attention
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export type RunListInput = NonNullable<RouterInputs['runs']['list']>;
 
-/** Filters live in the URL (?flow=&status=&from=&to=&key=&event=), so a filtered view can be shared and survives a reload. */
+/** Filters live in the URL (?flow=&status=&from=&to=&key=&event=&tests=), so a filtered view can be shared and survives a reload. */
 export function filtersFromParams(params: URLSearchParams): Omit<RunListInput, 'cursor' | 'limit'> {
   const status = params.get('status');
   const from = fromShanghaiInput(params.get('from') ?? '');
@@ -21,6 +21,8 @@ export function filtersFromParams(params: URLSearchParams): Omit<RunListInput, '
     ...(to ? { to } : {}),
     ...(get('key') ? { businessKey: get('key') } : {}),
     ...(get('event') ? { eventId: get('event') } : {}),
+    // Test runs of drafts only when asked for (?tests=1), as the server does by default.
+    mode: params.get('tests') === '1' ? ('all' as const) : ('live' as const),
   };
 }
 
@@ -31,9 +33,9 @@ interface RunFiltersProps {
 }
 
 export function RunFilters({ params, onChange, onClear }: RunFiltersProps) {
-  const { t } = useTranslation(['runs', 'common']);
+  const { t } = useTranslation(['runs', 'common', 'runview']);
   const flows = useQuery({ queryKey: keys.flowList({}), queryFn: () => trpc.flows.list.query({}), staleTime: 30_000 });
-  const any = ['flow', 'status', 'from', 'to', 'key', 'event'].some((p) => params.get(p));
+  const any = ['flow', 'status', 'from', 'to', 'key', 'event', 'tests'].some((p) => params.get(p));
   return (
     <form className="filters" role="search" aria-label={t('filters.label')} onSubmit={(e) => e.preventDefault()}>
       <label className="field">
@@ -73,6 +75,10 @@ export function RunFilters({ params, onChange, onClear }: RunFiltersProps) {
       <label className="field">
         <span>{t('filters.eventId')}</span>
         <input type="search" value={params.get('event') ?? ''} onChange={(e) => onChange('event', e.target.value)} />
+      </label>
+      <label className="field field-check">
+        <input type="checkbox" checked={params.get('tests') === '1'} onChange={(e) => onChange('tests', e.target.checked ? '1' : '')} />
+        <span>{t('runview:list.tests')}</span>
       </label>
       <div className="filter-buttons">
         <button type="button" className="btn btn-small" onClick={() => onChange('from', toShanghaiInput(new Date(Date.now() - 3600_000)))}>

@@ -1,5 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
+import '../flows/designer/test-runs.css';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { keys } from '../../api/keys';
@@ -19,7 +20,7 @@ const PAGE_SIZE = 50;
 
 /** Runs, newest first, refreshed every two seconds while the page is visible; counts by status on top. */
 export function RunsPage() {
-  const { t } = useTranslation(['runs', 'common']);
+  const { t } = useTranslation(['runs', 'common', 'runview']);
   const [params, setParams] = useSearchParams();
   const [live, setLive] = useState(true);
   // Debounced as a string: typing in a filter sends one request when the typing stops.
@@ -99,7 +100,7 @@ export function RunsPage() {
                         </Link>
                       </td>
                       <td>
-                        {run.flow.name} <span className="muted small">v{run.flowVersion.version}</span>
+                        {run.flow.name} {run.mode === 'test' ? <span className="badge badge-test">{t('runview:list.testBadge')}</span> : <span className="muted small">v{run.flowVersion.version}</span>}
                       </td>
                       <td>
                         <code className="small truncate" title={run.event.eventId}>

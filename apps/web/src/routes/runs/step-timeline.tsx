@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { JsonView } from '../../components/json-view';
 import { StatusBadge } from '../../components/status-badge';
@@ -43,12 +44,20 @@ export function orderSteps<T extends Pick<StepView, 'nodeId' | 'startedAt'>>(ste
 }
 
 /** What happened to each step of a run: status, tries, time taken, and its input, output and error. */
-export function StepTimeline({ steps, nodes }: { steps: readonly StepView[]; nodes: readonly NodeLike[] }) {
+export function StepTimeline({ steps, nodes, selectedNodeId = null }: { steps: readonly StepView[]; nodes: readonly NodeLike[]; selectedNodeId?: string | null }) {
   const { t } = useTranslation('runs');
+  const list = useRef<HTMLOListElement>(null);
+  // A node picked on the canvas: bring its step into view.
+  useEffect(() => {
+    if (!selectedNodeId) return;
+    const item = list.current?.querySelector<HTMLElement>(`[data-node="${CSS.escape(selectedNodeId)}"]`);
+    item?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+    item?.focus({ preventScroll: true });
+  }, [selectedNodeId]);
   const byId = new Map(nodes.map((n) => [n.id, n]));
   if (steps.length === 0) return <p className="state state-empty">{t('detail.noSteps')}</p>;
   return (
-    <ol className="timeline" aria-label={t('detail.timeline')}>
+    <ol className="timeline" aria-label={t('detail.timeline')} ref={list}>
       {orderSteps(steps, nodes).map((step) => {
         const node = byId.get(step.nodeId);
         const name = node?.name ?? step.nodeId;
@@ -56,7 +65,7 @@ export function StepTimeline({ steps, nodes }: { steps: readonly StepView[]; nod
         const failed = step.status === 'failed' || step.status === 'retrying';
         const error = errorSummary(step.error);
         return (
-          <li key={step.id} className={`timeline-item timeline-${step.status}`} data-testid="step" data-node={step.nodeId}>
+          <li key={step.id} className={`timeline-item timeline-${step.status}${step.nodeId === selectedNodeId ? ' timeline-selected' : ''}`} data-testid="step" data-node={step.nodeId} aria-current={step.nodeId === selectedNodeId ? 'step' : undefined} tabIndex={-1}>
             <div className="timeline-head">
               <StatusBadge status={step.status} />
               <span className="strong">{name}</span>
@@ -74,7 +83,7 @@ export function StepTimeline({ steps, nodes }: { steps: readonly StepView[]; nod
               </p>
             )}
             {step.status === 'retrying' && step.nextAttemptAt && <p className="muted small">{t('detail.nextAttempt', { time: formatDateTime(step.nextAttemptAt) })}</p>}
-            <details open={step.status === 'failed'}>
+            <details open={step.status === 'failed' || step.nodeId === selectedNodeId}>
               <summary>{t('detail.stepData')}</summary>
               <div className="step-data">
                 <section>

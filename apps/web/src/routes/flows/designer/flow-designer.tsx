@@ -38,6 +38,8 @@ import { messageIn, type CompileErrorLike } from './problems';
 import { PublishDialog } from './publish-dialog';
 import { ShortcutsHelp } from './shortcuts-help';
 import { useAutosave } from './use-autosave';
+import { useDesignerRuns } from './designer-runs';
+import { SampleDataContext } from './sample-data';
 import { EdgePanel, NodePanel, TriggerPanel } from './side-panel';
 import { groupOf, type CardData, type NodeTypeInfo } from './types';
 
@@ -193,6 +195,9 @@ function Designer({ flow }: { flow: Flow }) {
   }, [errors]);
 
   const { state: save, saveNow } = useAutosave(flow.id, doc);
+  // Test runs, single-node runs and version history: their panels, dialogs and the shared sample data.
+  const runs = useDesignerRuns({ flow, doc, problems: errors.length, saveNow, selectedNodes, select, onRolledBack: (document, version) => { setHistory(createHistory(toEditorDocument(document, flow.name))); setPublished(version); } });
+  const runSamples = runs.sampleData.nodes;
 
   // --- React Flow wiring (controlled: the document is the truth) ---------------------------------
   const selectedNodeSet = useMemo(() => new Set(selectedNodes), [selectedNodes]);
@@ -208,11 +213,11 @@ function Designer({ flow }: { flow: Flow }) {
           type: 'qiao' as const,
           position: n.position,
           selected: selectedNodeSet.has(n.id),
-          data: { node: n, label: info ? (zh ? info.label['zh-CN'] : info.label.en) : n.type, group: groupOf(info?.group), summary: summarize(n.parameters, info?.params), errors: errorsByNode.get(n.id) ?? [] },
+          data: { node: n, label: info ? (zh ? info.label['zh-CN'] : info.label.en) : n.type, group: groupOf(info?.group), summary: summarize(n.parameters, info?.params), errors: errorsByNode.get(n.id) ?? [], run: runSamples[n.id] },
           ...(size ? { measured: size } : {}),
         };
       }),
-    [doc.nodes, infos, sizes, selectedNodeSet, zh, errorsByNode],
+    [doc.nodes, infos, sizes, selectedNodeSet, zh, errorsByNode, runSamples],
   );
   const edgeErrors = useMemo(() => new Set(errors.flatMap((e) => (e.edgeId ? [e.edgeId] : []))), [errors]);
   const rfEdges: Edge[] = useMemo(
@@ -315,6 +320,7 @@ function Designer({ flow }: { flow: Flow }) {
   const publishBlocked = errors.length > 0 || validating;
 
   return (
+    <SampleDataContext.Provider value={runs.sampleData}>
     <div className="designer">
       <div className="designer-toolbar" role="toolbar" aria-label={t('toolbar.label')}>
         <h1 className="designer-title">
@@ -344,6 +350,7 @@ function Designer({ flow }: { flow: Flow }) {
         <button type="button" className="btn btn-small" onClick={() => setHelpOpen(true)} aria-label={t('toolbar.shortcuts')} title={t('toolbar.shortcuts')}>
           ?
         </button>
+        {runs.toolbar}
         <Link className="btn btn-small" to="?view=details">
           {t('toolbar.details')}
         </Link>
@@ -407,6 +414,8 @@ function Designer({ flow }: { flow: Flow }) {
           </section>
         </aside>
       </div>
+      {runs.panel}
+      {runs.dialogs}
       {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
       {publishOpen && (
         <PublishDialog
@@ -421,5 +430,6 @@ function Designer({ flow }: { flow: Flow }) {
         />
       )}
     </div>
+    </SampleDataContext.Provider>
   );
 }

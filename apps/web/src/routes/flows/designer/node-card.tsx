@@ -1,12 +1,13 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatDuration } from '../../../lib/format-date';
 import { GROUP_ICONS, type CardData } from './types';
 
 /** A step on the canvas: type icon and group colour, name, one line of configuration, error badge. */
 export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Node<CardData, 'qiao'>>) {
-  const { t } = useTranslation('designer');
-  const { node, label, group, summary, errors } = data;
+  const { t } = useTranslation(['designer', 'testrun', 'common']);
+  const { node, label, group, summary, errors, run } = data;
   const name = node.name ?? node.id;
   return (
     <div className={`flow-node flow-node-${group}${selected ? ' selected' : ''}${errors.length > 0 ? ' has-errors' : ''}`} data-testid="flow-node" data-node-id={node.id} aria-label={t('node.aria', { name, type: label })}>
@@ -24,6 +25,12 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Nod
       </div>
       <div className="flow-node-type">{label}</div>
       <div className="flow-node-summary">{summary || <span className="muted">{t('node.notConfigured')}</span>}</div>
+      {run && (
+        <div className={`flow-node-run flow-node-run-${run.status}`} data-testid="node-run-badge" data-status={run.status} title={run.error?.message} aria-label={t('testrun:badge.aria', { status: t(`common:status.${run.status}`) })}>
+          <span>{t(`common:status.${run.status}`)}</span>
+          {run.durationMs !== undefined && <span>{formatDuration(run.durationMs)}</span>}
+        </div>
+      )}
       <Handle type="source" position={Position.Bottom} />
     </div>
   );

@@ -1,4 +1,5 @@
 import type { CompileErrorLike } from './problems';
+import type { NodeSample } from './sample-data';
 import type { RouterOutputs } from '../../../trpc';
 import type { EditorNode } from '../../../lib/flow-editor-model';
 import type { JsonSchema } from '../../../lib/schema-form-model';
@@ -19,4 +20,6 @@ export interface CardData extends Record<string, unknown> {
   group: NodeGroup;
   summary: string;
   errors: CompileErrorLike[];
+  /** What the node did in the latest test (or single-node) run, if it ran. */
+  run?: NodeSample | undefined;
 }
