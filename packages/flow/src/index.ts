@@ -1,6 +1,9 @@
 export * from './registry';
 export * from './ids';
 export * from './document';
+export * from './value-maps';
+export { valueMapReferences, type ValueMapReference } from './expression/value-map-references';
+export { VALUE_MAP_FUNCTION } from './expression/value-map-function';
 export * from './errors';
 export { formatPath, describeIssue, type Subject } from './messages';
 export * from './migrate';

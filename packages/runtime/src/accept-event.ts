@@ -113,7 +113,7 @@ async function filterRejects(plan: ExecutionPlan, event: CloudEvent): Promise<nu
   const filter = plan.trigger.filter;
   if (!filter) return null;
   try {
-    return (await evaluateCondition(filter, expressionContext(event, {}))) ? null : 'skip';
+    return (await evaluateCondition(filter, expressionContext(event, {}, plan.valueMaps))) ? null : 'skip';
   } catch (err) {
     return { kind: 'user', code: 'trigger_filter', message: err instanceof Error ? err.message : String(err) };
   }
