@@ -12,6 +12,7 @@ export * from './compile';
 export { canonicalJson, toPlainJson } from './json';
 export * from './json-schema';
 export { collectExpressions, replaceExpressions, checkParameters, resolveParameters, type ExpressionSiteInParameters, type ParameterCheck } from './parameters';
+export { checkExpressionSyntax, type SyntaxCheck } from './expression/check';
 export { parseExpression, clearExpressionCache, expressionCacheSize, type ParseResult } from './expression/parse';
 export { expressionReferences, type ExpressionReferences } from './expression/references';
 export { evaluateExpression, evaluateCondition, type ExpressionContext } from './expression/evaluate';
