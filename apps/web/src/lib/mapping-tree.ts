@@ -220,7 +220,7 @@ function matches(node: MappingNode, query: string): boolean {
 
 /**
  * The rows shown, depth first: children of expanded nodes; while searching, every match with the
- * ancestors that lead to it (opened automatically), and all children of a node opened by hand.
+ * ancestors that lead to it (opened automatically), and all children of a matching node opened by hand.
  */
 export function visibleRows(roots: readonly MappingNode[], o: { expanded: ReadonlySet<string>; query: string }): VisibleRow[] {
   const query = o.query.trim().toLowerCase();
@@ -239,7 +239,7 @@ export function visibleRows(roots: readonly MappingNode[], o: { expanded: Readon
     const expanded = (query !== '' && node.children.some(subtreeMatches)) || o.expanded.has(node.reference);
     rows.push({ node, depth, parent, expanded, hasChildren: node.children.length > 0 });
     if (!expanded) return;
-    const showAll = query === '' || o.expanded.has(node.reference);
+    const showAll = query === '' || (o.expanded.has(node.reference) && matches(node, query));
     for (const child of node.children) walk(child, depth + 1, node.reference, showAll);
   };
   for (const root of roots) walk(root, 0, null, false);
