@@ -159,12 +159,13 @@ async function measureFlow(page: Page, o: { flowId: string; nodes: number }): Pr
 
 buildIfNeeded();
 const stack = await startTestStack('benchdesigner', { workers: 1, extraEnv: { LOG_LEVEL: 'warn' } });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
 try {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
   const context = await browser.newContext({ baseURL: stack.serverUrl, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
   const page = await context.newPage();
 
@@ -220,6 +221,6 @@ try {
   }
   console.log(`\n(the ${sizes[0]}-node flow is the baseline measured in the same run; frame times are requestAnimationFrame deltas, 16.7 ms = 60 fps)`);
 } finally {
-  await browser.close();
+  await browser?.close();
   await stack.dispose();
 }

@@ -1,5 +1,5 @@
 import './mapping.css';
-import { useId, useMemo, useState } from 'react';
+import { memo, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { sampleText, visibleRows, type MappingNode, type VisibleRow } from '../../../lib/mapping-tree';
 import { useExpressionScope } from './expression-scope';
@@ -16,7 +16,8 @@ function rowDomId(base: string, reference: string): string {
  * arrows to move, Right/Left to open and close, Enter or a click to insert the field's JSONata
  * reference at the cursor of the expression editor focused last.
  */
-export function MappingTree({ roots, hasSample }: { roots: readonly MappingNode[]; hasSample: boolean }) {
+// Memoized: the panel re-renders on every frame while its node is dragged; the tree need not.
+export const MappingTree = memo(function MappingTree({ roots, hasSample }: { roots: readonly MappingNode[]; hasSample: boolean }) {
   const { t } = useTranslation('mapping');
   const base = useId();
   const searchId = useId();
@@ -113,7 +114,7 @@ export function MappingTree({ roots, hasSample }: { roots: readonly MappingNode[
       </p>
     </section>
   );
-}
+});
 
 function Row({ row, id, active, onToggle, onPick }: { row: VisibleRow; id: string; active: boolean; onToggle: () => void; onPick: () => void }) {
   const { t } = useTranslation('mapping');
