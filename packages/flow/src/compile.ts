@@ -3,6 +3,7 @@ import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type FlowDocument, type FlowEdge, ty
 import type { CompileError, Path } from './errors';
 import { getCompiled } from './expression/parse';
 import { expressionReferences } from './expression/references';
+import { valueMapReferences } from './expression/value-map-references';
 import { syntaxDetail } from './expression/syntax-messages';
 import { ancestorsOf, buildGraph, findCycles, shortestCycle, topologicalOrder, type Graph, type GraphEdge } from './graph';
 import { describeIssue, messages, parameterSubject, type ExpressionSite } from './messages';
@@ -11,6 +12,7 @@ import { migrateDocument } from './migrate';
 import { checkParameters, collectExpressions } from './parameters';
 import { PLAN_VERSION, type ExecutionPlan, type PlanNode } from './plan';
 import type { NodeTypeRegistry } from './registry';
+import { valueMapTables } from './value-maps';
 
 export type CompileResult = { ok: true; plan: ExecutionPlan } | { ok: false; errors: CompileError[] };
 
@@ -21,6 +23,8 @@ interface Scope {
   nodesById: Map<string, FlowNode>;
   graph: Graph;
   ancestors: Map<string, Set<string>>;
+  /** Names of the document's value maps. */
+  valueMaps: ReadonlySet<string>;
   errors: CompileError[];
 }
 
@@ -47,7 +51,8 @@ export function compile(document: unknown, registry: NodeTypeRegistry): CompileR
   reportCycles(nodeIds, { graph, errors });
   const ancestors = new Map(nodeIds.map((id) => [id, ancestorsOf(graph, id)]));
 
-  const scope: Scope = { document: doc, registry, nodesById, graph, ancestors, errors };
+  const valueMaps = new Set((doc.valueMaps ?? []).map((m) => m.name));
+  const scope: Scope = { document: doc, registry, nodesById, graph, ancestors, valueMaps, errors };
   for (const node of doc.nodes) checkNode(node, scope);
   for (const edge of doc.edges) checkEdgeCondition(edge, scope);
   checkTriggerFilter(scope);
@@ -168,6 +173,11 @@ function checkExpression(source: string, scope: Scope, check: ExpressionCheck): 
       scope.errors.push({ code: 'not_upstream', ...locate, message: messages.notUpstream({ site, ref }) });
     }
   }
+  for (const ref of valueMapReferences(source)) {
+    if (!scope.valueMaps.has(ref.name)) {
+      scope.errors.push({ code: 'unknown_value_map', ...locate, position: ref.position, message: messages.unknownValueMap({ site, name: ref.name }) });
+    }
+  }
 }
 
 /** An edge condition runs once its source has finished: the source and its ancestors are upstream. */
@@ -215,5 +225,7 @@ function buildPlan(scope: Scope): ExecutionPlan {
     order: topologicalOrder(nodeIds, graph),
     entryNodes: nodeIds.filter((id) => (graph.incoming.get(id) ?? []).length === 0),
     edges: doc.edges.map(({ id, source, target, condition }) => ({ id, source, target, ...(condition === undefined ? {} : { condition }) })),
+    // Left out when there are none, so plans (and their hashes) of flows without maps are unchanged.
+    ...(doc.valueMaps && doc.valueMaps.length > 0 ? { valueMaps: valueMapTables(doc.valueMaps) } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { edgeIdSchema, nodeIdSchema } from './ids';
+import { valueMapsSchema } from './value-maps';
 
 /** The document version this code writes and the compiler accepts after migration. */
 export const CURRENT_SCHEMA_VERSION = 1;
@@ -79,6 +80,8 @@ export const flowDocumentSchema = z.strictObject({
   trigger: flowTriggerSchema,
   nodes: z.array(flowNodeSchema),
   edges: z.array(flowEdgeSchema),
+  /** Key → value tables read from expressions with `$valueMap(name, key[, default])`. */
+  valueMaps: valueMapsSchema.optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 }).meta({ title: 'Qiao flow document', description: 'A flow as drawn in the designer: a trigger, nodes and the edges between them.' });
 /** A validated document (defaults applied). */

@@ -13,6 +13,7 @@ export const compileErrorCodeSchema = z.enum([
   'expression_syntax',
   'unknown_reference',
   'not_upstream',
+  'unknown_value_map',
   'empty_flow',
   'unsupported_version',
 ]);

@@ -1,6 +1,9 @@
 export * from './registry';
 export * from './ids';
 export * from './document';
+export * from './value-maps';
+export { valueMapReferences, type ValueMapReference } from './expression/value-map-references';
+export { VALUE_MAP_FUNCTION } from './expression/value-map-function';
 export * from './errors';
 export { formatPath, describeIssue, type Subject } from './messages';
 export * from './migrate';
@@ -9,6 +12,7 @@ export * from './compile';
 export { canonicalJson, toPlainJson } from './json';
 export * from './json-schema';
 export { collectExpressions, replaceExpressions, checkParameters, resolveParameters, type ExpressionSiteInParameters, type ParameterCheck } from './parameters';
+export { checkExpressionSyntax, type SyntaxCheck } from './expression/check';
 export { parseExpression, clearExpressionCache, expressionCacheSize, type ParseResult } from './expression/parse';
 export { expressionReferences, type ExpressionReferences } from './expression/references';
 export { evaluateExpression, evaluateCondition, type ExpressionContext } from './expression/evaluate';

@@ -160,6 +160,15 @@ export function describeIssue(issue: z.core.$ZodIssue, subject: Subject): Text {
       if (issue.params?.['qiao'] === 'reserved_edge_id') {
         return { en: `${s.en} is a reserved name; choose another edge id`, 'zh-CN': `${s['zh-CN']} 是保留名称，请换一个连线 ID` };
       }
+      if (issue.params?.['qiao'] === 'reserved_value_map_name') {
+        return { en: `${s.en} is a reserved name; choose another value map name`, 'zh-CN': `${s['zh-CN']} 是保留名称，请换一个值映射表名称` };
+      }
+      if (issue.params?.['qiao'] === 'duplicate_value_map_name') {
+        return { en: `${s.en}: another value map is already named ${String(issue.params['name'])}`, 'zh-CN': `${s['zh-CN']}：已有名为 ${String(issue.params['name'])} 的值映射表` };
+      }
+      if (issue.params?.['qiao'] === 'duplicate_value_map_key') {
+        return { en: `${s.en}: the key ${JSON.stringify(issue.params['key'])} appears more than once in this value map`, 'zh-CN': `${s['zh-CN']}：键 ${JSON.stringify(issue.params['key'])} 在此值映射表中重复出现` };
+      }
       if (issue.params?.['qiao'] === 'max_delay_below_initial') {
         return { en: `${s.en} must not be less than initialDelayMs`, 'zh-CN': `${s['zh-CN']} 不能小于 initialDelayMs` };
       }
@@ -345,6 +354,25 @@ export const messages = {
   regexTooCostly: (ms: number): Text => ({
     en: `A regular expression was too complex for the length of the text it searched to be sure to finish within ${ms} ms, so it was not run; simplify the pattern or search a shorter text`,
     'zh-CN': `正则表达式相对于所搜索文本的长度过于复杂，无法保证在 ${ms} 毫秒内完成，因此未执行；请简化正则表达式或缩短要搜索的文本`,
+  }),
+  unknownValueMap: (o: { site: ExpressionSite; name: string }): Text => {
+    const w = siteText(o.site);
+    return {
+      en: `The expression in ${w.en} uses the value map ${o.name}, but the flow has no value map of that name`,
+      'zh-CN': `${zhAfter(w['zh-CN'])}中的表达式使用了值映射表 ${o.name}，但流程中没有这个名称的值映射表`,
+    };
+  },
+  valueMapNotFound: (name: string): Text => ({
+    en: `$valueMap: the flow has no value map named ${JSON.stringify(name)}`,
+    'zh-CN': `$valueMap：流程中没有名为 ${JSON.stringify(name)} 的值映射表`,
+  }),
+  valueMapBadArgument: (o: { argument: 'name' | 'key'; got: string }): Text =>
+    o.argument === 'name'
+      ? { en: `$valueMap: the first argument must be the name of a value map (a string), not ${typeEn(o.got)}`, 'zh-CN': `$valueMap：第一个参数必须是值映射表的名称（字符串），而不是${typeZh(o.got)}` }
+      : { en: `$valueMap: the key must be a string, number or boolean, not ${typeEn(o.got)}`, 'zh-CN': `$valueMap：键必须是字符串、数字或布尔值，而不是${typeZh(o.got)}` },
+  valueMapMissingKey: (o: { name: string; key: string }): Text => ({
+    en: `$valueMap: the value map ${o.name} has no entry for the key ${JSON.stringify(o.key)}; add the row, or pass a default as the third argument`,
+    'zh-CN': `$valueMap：值映射表 ${o.name} 中没有键 ${JSON.stringify(o.key)}；请添加该行，或以第三个参数提供默认值`,
   }),
   evalNotAllowed: (): Text => ({
     en: 'The $eval function is not available in Qiao expressions, so that every reference can be checked before the flow runs',

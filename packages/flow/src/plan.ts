@@ -48,5 +48,7 @@ export const executionPlanSchema = z.object({
   /** Nodes without incoming edges, in document order; they run first. */
   entryNodes: z.array(z.string()),
   edges: z.array(planEdgeSchema),
+  /** The document's value maps as lookup tables (map name → key → value), for `$valueMap`. */
+  valueMaps: z.record(z.string(), z.record(z.string(), z.string())).optional(),
 });
 export type ExecutionPlan = z.infer<typeof executionPlanSchema>;

@@ -114,7 +114,7 @@ export async function filterRejects(plan: ExecutionPlan, event: CloudEvent): Pro
   const filter = plan.trigger.filter;
   if (!filter) return null;
   try {
-    return (await evaluateCondition(filter, expressionContext(event, {}))) ? null : 'skip';
+    return (await evaluateCondition(filter, expressionContext(event, {}, plan.valueMaps))) ? null : 'skip';
   } catch (err) {
     return { kind: 'user', code: 'trigger_filter', message: err instanceof Error ? err.message : String(err) };
   }

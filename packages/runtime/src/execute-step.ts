@@ -115,9 +115,9 @@ async function attemptStep(deps: ExecutorDeps, { plan, node, event, claimed, att
   try {
     const upstream = await upstreamOutputs(deps.prisma, claimed.runId, node.upstream);
     // An operator's edited input, when given, replaces the mapping for this step.
-    input = claimed.inputOverride ?? (await resolveParameters(node.parameters, expressionContext(event, upstream)));
+    input = claimed.inputOverride ?? (await resolveParameters(node.parameters, expressionContext(event, upstream, plan.valueMaps)));
     const output = toStorableJson(await runStepAction(deps, { node, input, claimed, attempt }));
-    const edges = await edgeOutcomes(plan, node, expressionContext(event, { ...upstream, [node.id]: output }));
+    const edges = await edgeOutcomes(plan, node, expressionContext(event, { ...upstream, [node.id]: output }, plan.valueMaps));
     return { input, result: { ok: true, output, edges } };
   } catch (err) {
     return { input, result: { ok: false, failure: describeFailure(err) } };

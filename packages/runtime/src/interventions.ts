@@ -85,7 +85,7 @@ export async function skipStep(deps: DeskDeps, ref: StepRef, output: unknown): P
   try {
     for (const edgeId of node.outgoing) {
       const edge = plan.edges.find((e) => e.id === edgeId);
-      if (edge?.condition) edges[edge.id] = await evaluateCondition(edge.condition, expressionContext(event, { ...upstream, [node.id]: stored }));
+      if (edge?.condition) edges[edge.id] = await evaluateCondition(edge.condition, expressionContext(event, { ...upstream, [node.id]: stored }, plan.valueMaps));
     }
   } catch (err) {
     return { ok: false, reason: 'invalid', message: `A condition after ${ref.nodeId} cannot be evaluated with this output: ${describe(err)}` };

@@ -44,9 +44,9 @@ async function start(): Promise<RunningWorker> {
   });
 }
 
-async function publish(eventType: string, nodes: unknown[], edges: unknown[] = [], options: { filter?: string; settings?: Prisma.InputJsonValue } = {}): Promise<void> {
-  const { filter, settings = {} } = options;
-  const document = { schemaVersion: 1, name: eventType, trigger: { eventType, ...(filter ? { filter } : {}) }, nodes, edges };
+async function publish(eventType: string, nodes: unknown[], edges: unknown[] = [], options: { filter?: string; settings?: Prisma.InputJsonValue; valueMaps?: unknown[] } = {}): Promise<void> {
+  const { filter, settings = {}, valueMaps } = options;
+  const document = { schemaVersion: 1, name: eventType, trigger: { eventType, ...(filter ? { filter } : {}) }, nodes, edges, ...(valueMaps ? { valueMaps } : {}) };
   const result = compile(document, nodeTypeRegistry());
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   const flow = await db.prisma.flow.create({ data: { name: eventType, draft: document as Prisma.InputJsonValue, status: 'published', triggerType: eventType, publishedVersion: 1, settings } });
@@ -124,6 +124,13 @@ beforeAll(async () => {
     { id: 'no', source: 'post', target: 'small', condition: 'steps.post.body.amount <= 100' },
   ]);
   await publish('t.bad', [httpNode('call', '/bad')]);
+  const customerMap = { name: 'customers', entries: [{ key: 'CRM-7', value: 'ERP-0007' }] };
+  await publish(
+    't.mapped',
+    [httpNode('call', '/ok', { parameters: { method: 'POST', url: `${sinkUrl}/ok`, body: { $expr: `{ "order": event.data.orderNo, "customer": $valueMap('customers', event.data.customer) }` } } }), httpNode('after', '/after')],
+    [{ id: 'mapped', source: 'call', target: 'after', condition: `steps.call.body.customer = $valueMap('customers', 'CRM-7')` }],
+    { valueMaps: [customerMap], filter: `$valueMap('customers', event.data.customer, '') != ''` },
+  );
   await publish('t.hostile', [httpNode('call', '/ok', { parameters: { method: 'POST', url: `${sinkUrl}/ok`, body: { $expr: '($f := function($x){ $f($x) + 1 }; $f(1))' } } })]);
   worker = await start();
 });
@@ -183,6 +190,16 @@ describe('durable runs', () => {
     expect(run.steps[0]?.status).toBe('failed');
     expect(run.steps[0]?.attempt).toBe(1);
     expect(JSON.stringify(run.error)).toContain('customer unknown');
+  });
+
+  it('reads the published value maps in mappings, edge conditions and the trigger filter', async () => {
+    const { receipt } = await send('t.mapped', { orderNo: 'VM-1', customer: 'CRM-7' });
+    const run = await settled(receipt.runs[0]?.id ?? '');
+    expect(run.status).toBe('succeeded');
+    expect(received.find((r) => (r.body as { order?: string } | null)?.order === 'VM-1' && r.path === '/ok')?.body).toEqual({ order: 'VM-1', customer: 'ERP-0007' });
+    expect(run.steps.find((s) => s.nodeId === 'after')?.status).toBe('succeeded');
+    // A customer with no row: the filter's default ('') keeps the run from starting.
+    expect((await send('t.mapped', { orderNo: 'VM-2', customer: 'CRM-unknown' })).receipt.runs).toEqual([]);
   });
 
   it('fails a step whose mapping is hostile, and keeps serving other runs meanwhile', async () => {

@@ -4,6 +4,7 @@
  * short texts shown on node cards. No React, no I/O: everything here has unit tests.
  */
 import type { JsonSchema } from './schema-form-model';
+import type { EditorValueMap } from './value-map-model';
 
 export interface Position {
   x: number;
@@ -35,6 +36,7 @@ export interface EditorDocument {
   trigger: { eventType: string; filter?: string };
   nodes: EditorNode[];
   edges: EditorEdge[];
+  valueMaps?: EditorValueMap[];
   metadata?: Record<string, unknown>;
 }
 

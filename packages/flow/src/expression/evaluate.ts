@@ -4,6 +4,8 @@ import { messages, typeOfValue } from '../messages';
 import { GUARD_BINDING, GuardState, maxItemsFor, regexGuard, resolveLimits, type EvaluateOptions } from './guard';
 import { evaluateCompiled, getCompiled, type FailedExpression } from './parse';
 import { syntaxDetail } from './syntax-messages';
+import { VALUE_MAP_FUNCTION, valueMapFunction } from './value-map-function';
+import type { ValueMapTables } from '../value-maps';
 
 /**
  * What an expression sees. It is both the input document (`event.data.x`, `steps.a.b`) and bound
@@ -15,6 +17,8 @@ export interface ExpressionContext {
   event: unknown;
   /** Outputs of the nodes that have run, by node id. */
   steps?: Record<string, unknown>;
+  /** The flow's value maps, read by `$valueMap(name, key[, default])`; not part of the input document. */
+  valueMaps?: ValueMapTables;
 }
 
 function fieldOf(err: unknown, key: string): unknown {
@@ -65,7 +69,7 @@ export async function evaluateExpression(source: string, context: ExpressionCont
   const steps = context.steps ?? {};
   let raw: unknown;
   try {
-    raw = await evaluateCompiled(entry, { event: context.event, steps }, { event: context.event, steps, [GUARD_BINDING]: state }, regexGuard(state));
+    raw = await evaluateCompiled(entry, { event: context.event, steps }, { event: context.event, steps, [VALUE_MAP_FUNCTION]: valueMapFunction(context.valueMaps, state), [GUARD_BINDING]: state }, regexGuard(state));
   } catch (err) {
     throw state.failure ?? toExpressionError(err, { source, state });
   }

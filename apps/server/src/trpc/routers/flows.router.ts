@@ -210,6 +210,8 @@ export const flowsRouter = router({
     return { ok: true };
   }),
   nodeTypes: procedure(DESIGN).query(() =>
-    nodeTypeRegistry().list().map((d) => ({ type: d.type, connectorId: d.connectorId ?? null, label: d.label, description: d.description ?? null, group: d.group, params: z.toJSONSchema(d.params, { unrepresentable: 'any' }) })),
+    nodeTypeRegistry().list().map((d) => ({ type: d.type, connectorId: d.connectorId ?? null, label: d.label, description: d.description ?? null, group: d.group, params: z.toJSONSchema(d.params, { unrepresentable: 'any' }),
+      // What the node's output looks like, for the designer's field-mapping tree.
+      output: d.output ? z.toJSONSchema(d.output, { unrepresentable: 'any', io: 'output' }) : null })),
   ),
 });

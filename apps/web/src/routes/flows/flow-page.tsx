@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { keys } from '../../api/keys';
@@ -11,10 +11,12 @@ import { PageHeader } from '../../components/page-header';
 import { StatusBadge } from '../../components/status-badge';
 import { formatDateTime } from '../../lib/format-date';
 import { trpc } from '../../trpc';
-import { FlowDesigner } from './designer/flow-designer';
 import { FlowActionDialog, type FlowAction } from './flow-dialogs';
 import { FlowGraphList } from './flow-graph-list';
 import { FlowSettingsDialog, maxConcurrencyOf } from './flow-settings-dialog';
+
+// The designer (React Flow, the flow compiler's parser and evaluator for previews) is loaded only when a flow is opened for editing.
+const FlowDesigner = lazy(() => import('./designer/flow-designer').then((m) => ({ default: m.FlowDesigner })));
 
 /**
  * A flow: the canvas designer for those who design (admins, designers) while the flow is not
@@ -27,9 +29,24 @@ export function FlowPage() {
   const [search] = useSearchParams();
   const flow = useQuery({ queryKey: keys.flow(id), queryFn: () => trpc.flows.get.query({ id }) });
   const designing = can(user, DESIGN) && search.get('view') !== 'details';
-  if (designing && flow.data && flow.data.status !== 'archived') return <FlowDesigner key={flow.data.id} flow={flow.data} />;
+  if (designing && flow.data && flow.data.status !== 'archived') {
+    return (
+      <Suspense fallback={<DesignerLoading />}>
+        <FlowDesigner key={flow.data.id} flow={flow.data} />
+      </Suspense>
+    );
+  }
   if (designing && !flow.data) return <DataState query={flow}>{() => null}</DataState>;
   return <FlowDetails id={id} />;
+}
+
+function DesignerLoading() {
+  const { t } = useTranslation('mapping');
+  return (
+    <p className="muted" role="status" aria-busy="true" data-testid="designer-loading">
+      {t('designerLoading')}
+    </p>
+  );
 }
 
 function FlowDetails({ id }: { id: string }) {

@@ -21,7 +21,6 @@ import {
   redo,
   removeElements,
   replacePresent,
-  summarize,
   toEditorDocument,
   undo,
   updateNode,
@@ -41,7 +40,10 @@ import { useAutosave } from './use-autosave';
 import { useDesignerRuns } from './designer-runs';
 import { SampleDataContext } from './sample-data';
 import { EdgePanel, NodePanel, TriggerPanel } from './side-panel';
-import { groupOf, type CardData, type NodeTypeInfo } from './types';
+import type { CardData, NodeTypeInfo } from './types';
+import { ValueMapsButton, ValueMapsDialog } from './value-maps-dialog';
+import { valueMapsOf } from '../../../lib/value-map-model';
+import { useStableNodes } from './use-stable-nodes';
 
 type Flow = RouterOutputs['flows']['get'];
 
@@ -78,6 +80,7 @@ function Designer({ flow }: { flow: Flow }) {
   // Zoom to fit once when the flow opens with steps (not when the first step of an empty flow lands).
   const [fitOnOpen] = useState(() => history.present.nodes.length > 0);
   const [publishOpen, setPublishOpen] = useState(false);
+  const [valueMapsOpen, setValueMapsOpen] = useState(false);
   const [published, setPublished] = useState<number | null>(null);
   const lastEdit = useRef<{ key: string; at: number } | null>(null);
   const dragStart = useRef<EditorDocument | null>(null);
@@ -203,22 +206,8 @@ function Designer({ flow }: { flow: Flow }) {
   const selectedNodeSet = useMemo(() => new Set(selectedNodes), [selectedNodes]);
   const selectedEdgeSet = useMemo(() => new Set(selectedEdges), [selectedEdges]);
   const zh = i18n.language.startsWith('zh');
-  const rfNodes: Node<CardData, 'qiao'>[] = useMemo(
-    () =>
-      doc.nodes.map((n) => {
-        const info = infos.get(n.type);
-        const size = sizes[n.id];
-        return {
-          id: n.id,
-          type: 'qiao' as const,
-          position: n.position,
-          selected: selectedNodeSet.has(n.id),
-          data: { node: n, label: info ? (zh ? info.label['zh-CN'] : info.label.en) : n.type, group: groupOf(info?.group), summary: summarize(n.parameters, info?.params), errors: errorsByNode.get(n.id) ?? [], run: runSamples[n.id] },
-          ...(size ? { measured: size } : {}),
-        };
-      }),
-    [doc.nodes, infos, sizes, selectedNodeSet, zh, errorsByNode, runSamples],
-  );
+  // Node objects are reused while their inputs are unchanged, so a drag re-renders only the moved cards.
+  const rfNodes: Node<CardData, 'qiao'>[] = useStableNodes({ nodes: doc.nodes, infos, sizes, selected: selectedNodeSet, zh, errorsByNode, runSamples });
   const edgeErrors = useMemo(() => new Set(errors.flatMap((e) => (e.edgeId ? [e.edgeId] : []))), [errors]);
   const rfEdges: Edge[] = useMemo(
     () => doc.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, selected: selectedEdgeSet.has(e.id), ...(e.condition ? { label: e.condition } : {}), ...(edgeErrors.has(e.id) ? { className: 'edge-error' } : {}) })),
@@ -293,7 +282,7 @@ function Designer({ flow }: { flow: Flow }) {
   const names = new Map(doc.nodes.map((n) => [n.id, n.name ?? n.id]));
   let panel;
   if (selectedNode) {
-    panel = <NodePanel key={selectedNode.id} node={selectedNode} info={infos.get(selectedNode.type)} connections={connections.data ?? []} errors={errorsByNode.get(selectedNode.id) ?? []} onChange={(update: (n: EditorNode) => EditorNode, key) => edit((d) => updateNode(d, selectedNode.id, update), key)} />;
+    panel = <NodePanel key={selectedNode.id} node={selectedNode} info={infos.get(selectedNode.type)} connections={connections.data ?? []} errors={errorsByNode.get(selectedNode.id) ?? []} onChange={(update: (n: EditorNode) => EditorNode, key) => edit((d) => updateNode(d, selectedNode.id, update), key)} doc={doc} infos={infos} />;
   } else if (selectedEdge) {
     panel = (
       <EdgePanel
@@ -351,6 +340,7 @@ function Designer({ flow }: { flow: Flow }) {
           ?
         </button>
         {runs.toolbar}
+        <ValueMapsButton count={(doc.valueMaps ?? []).length} onClick={() => setValueMapsOpen(true)} />
         <Link className="btn btn-small" to="?view=details">
           {t('toolbar.details')}
         </Link>
@@ -381,6 +371,7 @@ function Designer({ flow }: { flow: Flow }) {
             fitViewOptions={{ maxZoom: 1.2 }}
             minZoom={0.1}
             proOptions={{ hideAttribution: true }}
+            onlyRenderVisibleElements={doc.nodes.length > 100}
             aria-label={t('canvas.label')}
           >
             <Background gap={16} />
@@ -417,6 +408,14 @@ function Designer({ flow }: { flow: Flow }) {
       {runs.panel}
       {runs.dialogs}
       {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
+      {valueMapsOpen && (
+        <ValueMapsDialog
+          maps={valueMapsOf(doc)}
+          errors={errors.filter((e) => !e.nodeId && !e.edgeId && e.path[0] === 'valueMaps')}
+          onChange={(maps, key) => edit((d) => { const { valueMaps: _old, ...rest } = d; return maps.length === 0 ? rest : { ...rest, valueMaps: maps }; }, key)}
+          onClose={() => setValueMapsOpen(false)}
+        />
+      )}
       {publishOpen && (
         <PublishDialog
           flowId={flow.id}

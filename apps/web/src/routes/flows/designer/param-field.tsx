@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isExpression } from '../../../lib/flow-editor-model';
 import type { JsonSchema } from '../../../lib/schema-form-model';
+import { ExpressionEditor } from './expression-editor';
 
 type Kind = 'text' | 'number' | 'integer' | 'boolean' | 'select' | 'json';
 
@@ -13,6 +14,18 @@ function kindOf(schema: JsonSchema): Kind {
   if (type === 'number') return 'number';
   if (type === 'boolean') return 'boolean';
   return 'json';
+}
+
+/** The literal an expression stands for when it is written as one (`"SO-1"`, `42`, `{ "a": 1 }`), else undefined. */
+function literalOf(source: string, kind: Kind): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(source);
+  } catch {
+    return undefined;
+  }
+  const fits = kind === 'json' || (kind === 'boolean' ? typeof value === 'boolean' : kind === 'number' || kind === 'integer' ? typeof value === 'number' : typeof value === 'string');
+  return fits ? value : undefined;
 }
 
 function sameJson(text: string, value: unknown): boolean {
@@ -55,14 +68,19 @@ export function ParamField({ name, schema, required, value, onChange, problems }
   const shown = [...problems, ...(jsonError ? [t('param.invalidJson')] : [])];
   const common = { id, 'aria-invalid': shown.length > 0 ? true : undefined, 'aria-describedby': shown.length > 0 ? errorId : undefined } as const;
 
+  // Literal ⇄ expression keeps what can be kept: a literal becomes the JSONata literal for it, an
+  // expression that is just a literal becomes that literal; anything else is dropped (Undo restores it).
   function toggle() {
-    if (expression) onChange(undefined);
-    else onChange({ $expr: value === undefined ? '' : JSON.stringify(value) });
+    if (expression) {
+      const literal = literalOf(value.$expr.trim(), kind);
+      if (kind === 'json') setJsonText(literal === undefined ? '' : JSON.stringify(literal, null, 2));
+      onChange(literal);
+    } else onChange({ $expr: value === undefined ? '' : JSON.stringify(value) });
   }
 
   let control;
   if (expression) {
-    control = <textarea {...common} className="input mono" rows={2} spellCheck={false} value={value.$expr} placeholder="event.data.orderNo" onChange={(e) => onChange({ $expr: e.target.value })} />;
+    control = <ExpressionEditor id={id} label={name} value={value.$expr} placeholder="event.data.orderNo" invalid={shown.length > 0} {...(shown.length > 0 ? { describedBy: errorId } : {})} onChange={(source) => onChange({ $expr: source })} />;
   } else if (kind === 'boolean') {
     control = <input {...common} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} />;
   } else if (kind === 'select') {

@@ -1,8 +1,14 @@
-import { useId } from 'react';
+import { valueMapTables } from '@qiao/flow';
+import { useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EditorDocument, EditorEdge, EditorNode } from '../../../lib/flow-editor-model';
+import { buildMappingTree, upstreamNodeIds, type OutputSchema } from '../../../lib/mapping-tree';
+import { valueMapsOf } from '../../../lib/value-map-model';
 import type { RouterOutputs } from '../../../trpc';
+import { ExpressionScopeContext, type ExpressionScope, type ExpressionTarget } from './expression-scope';
+import { MappingTree } from './mapping-tree';
 import { ParamField } from './param-field';
+import { useSampleData } from './sample-data';
 import { errorsByField, messageIn, type CompileErrorLike } from './problems';
 import type { NodeTypeInfo } from './types';
 
@@ -18,9 +24,45 @@ function FieldErrors({ errors }: { errors: CompileErrorLike[] | undefined }) {
   );
 }
 
-/** Configuration of the selected node: name, connection, parameters from its type's schema. */
-export function NodePanel({ node, info, connections, errors, onChange }: { node: EditorNode; info: NodeTypeInfo | undefined; connections: readonly Connection[]; errors: CompileErrorLike[]; onChange: (update: (n: EditorNode) => EditorNode, key: string) => void }) {
+/**
+ * What the node's expressions can read (the mapping tree's roots and the editors' preview scope):
+ * the trigger event and the outputs of the nodes upstream of it, from their types' output schemas
+ * and the sample data. Recomputed only when the graph, the node types or the samples change.
+ */
+function useMappingScope(o: { nodeId: string; doc: EditorDocument | undefined; infos: ReadonlyMap<string, NodeTypeInfo> | undefined }) {
+  const { t, i18n } = useTranslation('mapping');
+  const sample = useSampleData();
+  const [target, setTarget] = useState<ExpressionTarget | null>(null);
+  const nodes = o.doc?.nodes;
+  const edges = o.doc?.edges;
+  const nodeIds = useMemo(() => (nodes ?? []).map((n) => n.id).join('\n'), [nodes]);
+  const upstream = useMemo(() => (edges ? upstreamNodeIds({ nodeIds: nodeIds.split('\n'), edges, nodeId: o.nodeId }) : null), [edges, nodeIds, o.nodeId]);
+  const maps = o.doc?.valueMaps;
+  const valueMaps = useMemo(() => valueMapTables(valueMapsOf({ valueMaps: maps })), [maps]);
+  // Names and types of the upstream nodes, as a string so node drags do not rebuild the tree.
+  const upstreamKey = useMemo(() => {
+    const byId = new Map((nodes ?? []).map((n) => [n.id, n]));
+    return JSON.stringify((upstream ?? []).map((id) => [id, byId.get(id)?.name ?? '', byId.get(id)?.type ?? '']));
+  }, [nodes, upstream]);
+  const zh = i18n.language.startsWith('zh');
+  const roots = useMemo(() => {
+    const steps = (JSON.parse(upstreamKey) as [string, string, string][]).map(([id, name, type]) => {
+      const info = o.infos?.get(type);
+      const typeLabel = info ? (zh ? info.label['zh-CN'] : info.label.en) : type;
+      const output = sample.nodes[id]?.output;
+      return { nodeId: id, label: `${name || id} · ${typeLabel}`, schema: (info?.output ?? undefined) as OutputSchema | undefined, hasSample: output !== undefined, sample: output };
+    });
+    return buildMappingTree({ event: { label: `event · ${t('tree.event')}`, hasSample: sample.event !== undefined, sample: sample.event }, steps });
+  }, [upstreamKey, o.infos, sample, zh, t]);
+  const hasSample = sample.event !== undefined || (upstream ?? []).some((id) => sample.nodes[id]?.output !== undefined);
+  const scope: ExpressionScope = useMemo(() => ({ upstream, valueMaps, target, setTarget }), [upstream, valueMaps, target]);
+  return { scope, roots, hasSample };
+}
+
+/** Configuration of the selected node: name, connection, parameters from its type's schema, and the fields it can map from. */
+export function NodePanel({ node, info, connections, errors, onChange, doc, infos }: { node: EditorNode; info: NodeTypeInfo | undefined; connections: readonly Connection[]; errors: CompileErrorLike[]; onChange: (update: (n: EditorNode) => EditorNode, key: string) => void; doc?: EditorDocument; infos?: ReadonlyMap<string, NodeTypeInfo> }) {
   const { t, i18n } = useTranslation('designer');
+  const mapping = useMappingScope({ nodeId: node.id, doc, infos });
   const nameId = useId();
   const connectionId = useId();
   const byField = errorsByField(errors);
@@ -31,6 +73,7 @@ export function NodePanel({ node, info, connections, errors, onChange }: { node:
   const other = errors.filter((e) => !known.has(e.path[0] === 'parameters' ? String(e.path[1] ?? '') : String(e.path[0] ?? '')) || (e.path[0] !== 'parameters' && e.path.length === 0));
   const usable = connections.filter((c) => c.connectorId === info?.connectorId);
   return (
+    <ExpressionScopeContext value={mapping.scope}>
     <section className="designer-panel-body" aria-label={t('panel.node')}>
       <h2>{info ? (zh ? info.label['zh-CN'] : info.label.en) : node.type}</h2>
       <p className="muted small">
@@ -86,7 +129,9 @@ export function NodePanel({ node, info, connections, errors, onChange }: { node:
           <FieldErrors errors={other} />
         </div>
       )}
+      {properties.length > 0 && <MappingTree roots={mapping.roots} hasSample={mapping.hasSample} />}
     </section>
+    </ExpressionScopeContext>
   );
 }
 

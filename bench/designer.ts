@@ -1,0 +1,226 @@
+/**
+ * bench/designer: the flow designer in Debian's Chromium against the real stack (started as
+ * `npm start` does, on a throw-away database). Creates a generated 500-node flow and a 50-node
+ * baseline through the API, opens each and prints
+ *   - time to first render of the canvas (navigation start → first node card painted, and → all cards),
+ *   - frame times (p50/p95/max, requestAnimationFrame deltas) and long tasks while a node is dragged
+ *     with the mouse,
+ * and the production bundle size (gzip) of the initial route (the JS + CSS the login and flow-list
+ * pages load) next to what opening the designer adds.
+ *
+ *   pnpm bench:designer [--nodes 500] [--baseline 50] [--skip-build]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Page } from '@playwright/test';
+import { startTestStack } from '../e2e/support/stack-fixture';
+import { fmt, percentile } from './stats';
+
+const { values } = parseArgs({ options: { nodes: { type: 'string', default: '500' }, baseline: { type: 'string', default: '50' }, 'skip-build': { type: 'boolean', default: false } } });
+const root = path.resolve(import.meta.dirname, '..');
+const webDist = path.join(root, 'apps', 'web', 'dist');
+const ADMIN = { username: 'admin', password: 'qiao-admin' };
+
+function newest(dir: string): number {
+  let latest = 0;
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'dist') continue;
+    const full = path.join(dir, name);
+    const s = statSync(full);
+    latest = Math.max(latest, s.isDirectory() ? newest(full) : s.mtimeMs);
+  }
+  return latest;
+}
+
+/** Builds the apps when the web bundle is missing or older than any source it (or the server) is built from. */
+function buildIfNeeded(): void {
+  const index = path.join(webDist, 'index.html');
+  const sources = [path.join(root, 'apps', 'web', 'src'), path.join(root, 'apps', 'server', 'src'), ...readdirSync(path.join(root, 'packages')).map((p) => path.join(root, 'packages', p, 'src'))].filter(existsSync);
+  const stale = !existsSync(index) || sources.some((dir) => newest(dir) > statSync(index).mtimeMs);
+  if (values['skip-build'] && existsSync(index)) return;
+  if (!stale) return;
+  console.log('building the apps (node scripts/build.mjs)…');
+  const result = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('node scripts/build.mjs failed');
+}
+
+/** gzip -9 size of a file the server serves from the web build, by URL path. */
+function gzipSize(urlPath: string): number {
+  const file = path.join(webDist, decodeURIComponent(urlPath));
+  if (!file.startsWith(webDist) || !existsSync(file)) return 0;
+  return gzipSync(readFileSync(file), { level: 9 }).length;
+}
+
+/** A 25-wide grid (so that zoom-to-fit shows every card) of Kingdee push steps, each column a chain, with a cross edge every third row. */
+function generatedFlow(n: number, connectionId: string | undefined) {
+  const width = 25;
+  const nodes = Array.from({ length: n }, (_, i) => {
+    const row = Math.floor(i / width);
+    const id = `step_${i}`;
+    const above = row > 0 ? `step_${i - width}` : null;
+    return {
+      id,
+      type: 'kingdee.pushBill',
+      name: `Push ${i}`,
+      ...(connectionId ? { connectionId } : {}),
+      position: { x: (i % width) * 260, y: row * 160 },
+      parameters: {
+        sourceFormId: 'SAL_SaleOrder',
+        sourceNumbers: above ? { $expr: `[steps.${above}.targets[0].number]` } : { $expr: '[event.data.orderNo]' },
+        ruleId: 'SaleOrder-OutStock',
+        targetFormId: 'SAL_OUTSTOCK',
+      },
+    };
+  });
+  const edges = [];
+  for (let i = width; i < n; i++) {
+    edges.push({ id: `e_${i}`, source: `step_${i - width}`, target: `step_${i}` });
+    const row = Math.floor(i / width);
+    if (row % 3 === 0 && i % width > 0) edges.push({ id: `x_${i}`, source: `step_${i - width - 1}`, target: `step_${i}` });
+  }
+  return { schemaVersion: 1, name: `Bench ${n} nodes`, trigger: { eventType: 'com.qiao.bench.order' }, nodes, edges };
+}
+
+async function trpc<T>(page: Page, o: { path: string; input?: unknown; mutation?: boolean }): Promise<T> {
+  const base = new URL(page.url()).origin;
+  const response = o.mutation
+    ? await page.request.post(`${base}/trpc/${o.path}`, { data: o.input ?? {} })
+    : await page.request.get(`${base}/trpc/${o.path}${o.input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(o.input))}`}`);
+  if (!response.ok()) throw new Error(`${o.path}: HTTP ${response.status()} ${await response.text()}`);
+  return ((await response.json()) as { result: { data: T } }).result.data;
+}
+
+/** Records, from navigation start, when the first node card and when `expected` cards are in a painted frame. */
+const RENDER_PROBE = `
+  window.__qiaoBench = { firstNode: null, allNodes: null, expected: 0 };
+  const check = () => {
+    const count = document.querySelectorAll('.react-flow__node').length;
+    const b = window.__qiaoBench;
+    if (count > 0 && b.firstNode === null) requestAnimationFrame(() => { b.firstNode ??= performance.now(); });
+    if (b.expected > 0 && count >= b.expected && b.allNodes === null) requestAnimationFrame(() => { b.allNodes ??= performance.now(); });
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true });
+`;
+
+/** requestAnimationFrame deltas and long tasks from now until `window.__recording` is cleared. */
+const FRAME_RECORDER = `
+  window.__frames = [];
+  window.__recording = true;
+  window.__longTasks = 0;
+  new PerformanceObserver((list) => (window.__longTasks += list.getEntries().length)).observe({ type: 'longtask' });
+  let last;
+  const tick = (t) => {
+    if (last !== undefined) window.__frames.push(t - last);
+    last = t;
+    if (window.__recording) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+`;
+
+interface Measure {
+  nodes: number;
+  firstNodeMs: number;
+  allNodesMs: number;
+  frames: number[];
+  longTasks: number;
+  moved: boolean;
+}
+
+async function measureFlow(page: Page, o: { flowId: string; nodes: number }): Promise<Measure> {
+  await page.addInitScript({ content: RENDER_PROBE });
+  await page.goto(`/flows/${o.flowId}`, { waitUntil: 'commit' });
+  // Browser-side code is passed as text: this file is type-checked without DOM typings.
+  await page.evaluate(`window.__qiaoBench.expected = ${o.nodes}`);
+  await page.waitForFunction('window.__qiaoBench.allNodes !== null', undefined, { timeout: 120_000 });
+  const { firstNode, allNodes } = (await page.evaluate('window.__qiaoBench')) as { firstNode: number; allNodes: number };
+  // Let validation, autosave and fitView settle before dragging.
+  await page.waitForTimeout(1500);
+
+  const card = page.locator('.react-flow__node[data-id="step_0"]');
+  const box = await card.boundingBox();
+  if (!box) throw new Error('step_0 is not on screen');
+  await page.evaluate(FRAME_RECORDER);
+  const start = { x: box.x + box.width / 2, y: box.y + 12 };
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  for (let i = 1; i <= 120; i++) {
+    await page.mouse.move(start.x + i * 2, start.y + i * 1.5);
+    await page.waitForTimeout(8);
+  }
+  await page.mouse.up();
+  await page.waitForTimeout(300);
+  const { frames, longTasks } = (await page.evaluate('(window.__recording = false, { frames: window.__frames, longTasks: window.__longTasks })')) as { frames: number[]; longTasks: number };
+  const after = await card.boundingBox();
+  return { nodes: o.nodes, firstNodeMs: firstNode, allNodesMs: allNodes, frames, longTasks, moved: after !== null && Math.abs(after.x - box.x) > 50 };
+}
+
+buildIfNeeded();
+const stack = await startTestStack('benchdesigner', { workers: 1, extraEnv: { LOG_LEVEL: 'warn' } });
+let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+try {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ baseURL: stack.serverUrl, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+  const page = await context.newPage();
+
+  // Initial route: everything the login page and then the flow list load.
+  const loaded = new Map<string, number>();
+  const record = (phase: string) => (response: { url(): string; request(): { resourceType(): string } }) => {
+    const type = response.request().resourceType();
+    if (type !== 'script' && type !== 'stylesheet') return;
+    const urlPath = new URL(response.url()).pathname;
+    if (!loaded.has(urlPath)) loaded.set(urlPath, phase === 'initial' ? gzipSize(urlPath) : -gzipSize(urlPath));
+  };
+  let phase = 'initial';
+  page.on('response', (r) => record(phase)(r));
+  await page.goto('/login', { waitUntil: 'networkidle' });
+  await page.getByLabel('User name').fill(ADMIN.username);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByLabel('Password').press('Enter');
+  await page.waitForURL(/\/flows$/);
+  await page.waitForLoadState('networkidle');
+  const initial = [...loaded.values()].filter((v) => v > 0).reduce((a, b) => a + b, 0);
+  const initialFiles = [...loaded.entries()].filter(([, v]) => v > 0).map(([k]) => k);
+
+  const connections = await trpc<{ id: string; connectorId: string }[]>(page, { path: 'connections.list' });
+  const kingdee = connections.find((c) => c.connectorId === 'kingdee')?.id;
+  const sizes = [Number(values.baseline), Number(values.nodes)];
+  const flows: { id: string; nodes: number }[] = [];
+  for (const n of sizes) {
+    const document = generatedFlow(n, kingdee);
+    const created = await trpc<{ id: string }>(page, { path: 'flows.create', input: { name: document.name, document }, mutation: true });
+    flows.push({ id: created.id, nodes: n });
+  }
+
+  phase = 'designer';
+  const results: Measure[] = [];
+  for (const f of flows) {
+    const p = await context.newPage();
+    p.on('response', (r) => record('designer')(r));
+    results.push(await measureFlow(p, { flowId: f.id, nodes: f.nodes }));
+    await p.close();
+  }
+  const designerExtra = -[...loaded.values()].filter((v) => v < 0).reduce((a, b) => a + b, 0);
+
+  const kb = (bytes: number) => `${fmt(bytes / 1024)} KB`;
+  console.log('\nbench/designer — Chromium (headless, /usr/bin/chromium), 1280×800, real stack');
+  console.log(`initial route (login + flow list), JS+CSS gzip: ${kb(initial)}  [${initialFiles.join(', ')}]`);
+  console.log(`opening the designer adds (lazy chunks), gzip:  ${kb(designerExtra)}  → designer route total ${kb(initial + designerExtra)}`);
+  console.log('\nnodes  first card (ms)  all cards (ms)  drag frames  frame p50  frame p95  frame max  long tasks  moved');
+  for (const r of results) {
+    const sorted = [...r.frames].sort((a, b) => a - b);
+    console.log(
+      `${String(r.nodes).padStart(5)}  ${fmt(r.firstNodeMs, 0).padStart(15)}  ${fmt(r.allNodesMs, 0).padStart(14)}  ${String(r.frames.length).padStart(11)}  ${fmt(percentile(sorted, 50)).padStart(9)}  ${fmt(percentile(sorted, 95)).padStart(9)}  ${fmt(sorted.at(-1) ?? NaN).padStart(9)}  ${String(r.longTasks).padStart(10)}  ${r.moved ? 'yes' : 'NO'}`,
+    );
+  }
+  console.log(`\n(the ${sizes[0]}-node flow is the baseline measured in the same run; frame times are requestAnimationFrame deltas, 16.7 ms = 60 fps)`);
+} finally {
+  await browser?.close();
+  await stack.dispose();
+}
