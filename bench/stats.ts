@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -10,3 +12,13 @@ export function summary(values: number[]) {
 }
 
 export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+
+/** Resident memory of a process from /proc, as "123 MiB", or "?" when it is gone. */
+export function rss(pid: number | undefined): string {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid ?? 0}/status`, 'utf8'))?.[1];
+    return kb ? `${(Number(kb) / 1024).toFixed(0)} MiB` : '?';
+  } catch {
+    return '?';
+  }
+}
