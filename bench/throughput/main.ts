@@ -86,7 +86,12 @@ try {
       // Production defaults for the sweeper and leases (the test stack shortens them).
       SWEEP_INTERVAL_MS: '5000', SWEEP_GRACE_MS: '15000', LEASE_MARGIN_MS: '30000',
     };
-    if (values.profile) extraEnv['NODE_OPTIONS'] = `--cpu-prof --cpu-prof-dir=${path.resolve(values.profile)}`;
+    if (values.profile) {
+      // NODE_OPTIONS refuses --cpu-prof; a preloaded module records the profile instead.
+      mkdirSync(path.resolve(values.profile), { recursive: true });
+      extraEnv['NODE_OPTIONS'] = `--import=${path.join(import.meta.dirname, 'cpu-profile.mjs')}`;
+      extraEnv['QIAO_CPU_PROFILE_DIR'] = path.resolve(values.profile);
+    }
     const qiao = await startTestStack('throughput', { workers: Number(values.workers), extraEnv });
     stack = qiao;
     await publishReferenceFlow({ databaseUrl: qiao.databaseUrl, secretKey: qiao.secretKey, sinkUrl: sink.url });

@@ -45,30 +45,15 @@ export type StepOutcome = 'succeeded' | 'failed' | 'not_claimed' | 'deferred';
  * stable idempotency key, and its result and the next steps are committed in one transaction.
  */
 export async function executeStep(deps: ExecutorDeps, job: StepJob): Promise<StepOutcome> {
-  const run = await deps.prisma.run.findUnique({
-    where: { id: job.runId },
-    select: { status: true, flowId: true, flowVersionId: true, flow: { select: { settings: true } }, event: { select: { eventId: true, source: true, type: true, subject: true, time: true, data: true, extensions: true } } },
-  });
-  if (!run || (run.status !== 'pending' && run.status !== 'running')) return 'not_claimed';
-  const plan = await deps.plans.get(run.flowVersionId);
-  const node = plan.nodes[job.nodeId];
-  if (!node) return 'not_claimed';
-
-  const limit = maxConcurrency(run.flow.settings);
-  const claimed = limit === null ? await claim(deps.prisma, { job, node, leaseMarginMs: deps.leaseMarginMs }) : await claimWithinLimit(deps, { job, node, flowId: run.flowId, limit });
-  if (claimed === 'busy') return 'deferred';
-  if (!claimed) return 'not_claimed';
+  const claim = await claimStep(deps, job);
+  if (claim === 'busy') return 'deferred';
+  if (!claim) return 'not_claimed';
+  const { run, plan, node, claimed, attemptId } = claim;
   try {
     const startedAt = Date.now();
-    const attemptRow = await deps.prisma.stepAttempt.upsert({
-      where: { stepId_attempt: { stepId: claimed.id, attempt: job.attempt } },
-      create: { stepId: claimed.id, attempt: job.attempt },
-      update: { startedAt: new Date(), finishedAt: null, outcome: null, error: Prisma.DbNull },
-      select: { id: true },
-    });
     const event = {
-      id: run.event.eventId, source: run.event.source, type: run.event.type, subject: run.event.subject,
-      time: run.event.time?.toISOString() ?? null, data: run.event.data, ...(run.event.extensions as Record<string, unknown>),
+      id: run.eventId, source: run.source, type: run.type, subject: run.subject,
+      time: run.time?.toISOString() ?? null, data: run.data, ...(run.extensions as Record<string, unknown>),
     };
     const { input, result } = job.attempt - claimed.attemptBase > node.retry.maxAttempts
       ? { input: null, result: exhausted(job.attempt - claimed.attemptBase) }
@@ -76,7 +61,7 @@ export async function executeStep(deps: ExecutorDeps, job: StepJob): Promise<Ste
     if (!result.ok) {
       deps.logger.warn({ runId: job.runId, nodeId: job.nodeId, attempt: job.attempt, failure: { ...result.failure, detail: undefined } }, 'step failed');
     }
-    await finish(deps, { job, plan, claimed, attemptId: attemptRow.id, startedAt, input, result });
+    await finish(deps, { job, plan, claimed, attemptId, startedAt, input, result });
     return result.ok ? 'succeeded' : 'failed';
   } catch (err) {
     // The database or Redis failed after the claim: hand the step back at once so it is retried
@@ -84,6 +69,95 @@ export async function executeStep(deps: ExecutorDeps, job: StepJob): Promise<Ste
     await release(deps, job, claimed).catch(() => undefined);
     throw err;
   }
+}
+
+/** What the claim statement returns: the run and its event always, the step and attempt only when claimed. */
+interface ClaimRow {
+  runStatus: string;
+  flowId: string;
+  flowVersionId: string;
+  settings: unknown;
+  eventId: string;
+  source: string;
+  type: string;
+  subject: string | null;
+  time: Date | null;
+  data: unknown;
+  extensions: unknown;
+  id: string | null;
+  idempotencyKey: string | null;
+  leaseUntil: Date | null;
+  inputOverride: unknown;
+  attemptBase: number | null;
+  attemptId: bigint | null;
+}
+
+interface Claim {
+  run: ClaimRow;
+  plan: ExecutionPlan;
+  node: PlanNode;
+  claimed: ClaimedStep;
+  attemptId: bigint;
+}
+
+/**
+ * Claims the step in one statement (one round trip, one commit): reads the run and its event, takes
+ * the step with a lease sized from the node's timeout, marks the run running and opens the attempt
+ * record. A flow with a concurrency limit is claimed under its advisory lock instead.
+ */
+async function claimStep(deps: ExecutorDeps, job: StepJob): Promise<Claim | null | 'busy'> {
+  const marginMs = deps.leaseMarginMs ?? 30_000;
+  const rows = await deps.prisma.$queryRaw<ClaimRow[]>`
+    WITH run AS (
+      SELECT r.status, r."flowId", r."flowVersionId", r."eventId", f.settings,
+             (v.plan #>> ARRAY['nodes', ${job.nodeId}, 'timeoutMs'])::int AS "timeoutMs"
+      FROM runs r JOIN flows f ON f.id = r."flowId" JOIN flow_versions v ON v.id = r."flowVersionId"
+      WHERE r.id = ${job.runId}::uuid
+    ), claimed AS (
+      UPDATE steps s SET status = 'running'::"StepStatus", attempt = ${job.attempt}, "startedAt" = now(),
+        "leaseUntil" = now() + make_interval(secs => (run."timeoutMs" + ${marginMs}::int) / 1000.0), "nextAttemptAt" = NULL, "updatedAt" = now()
+      FROM run
+      WHERE s."runId" = ${job.runId}::uuid AND s."nodeId" = ${job.nodeId} AND s.attempt < ${job.attempt}
+        AND (s.status IN ('pending', 'retrying') OR (s.status = 'running' AND s."leaseUntil" < now()))
+        AND run.status IN ('pending', 'running') AND run."timeoutMs" IS NOT NULL
+        AND NOT COALESCE(jsonb_typeof(run.settings -> 'maxConcurrency') = 'number' AND (run.settings ->> 'maxConcurrency')::numeric > 0, false)
+      RETURNING s.id, s."idempotencyKey", s."leaseUntil", s."inputOverride", s."attemptBase"
+    ), started AS (
+      UPDATE runs SET status = 'running'::"RunStatus", "startedAt" = COALESCE("startedAt", now()), "updatedAt" = now()
+      WHERE id = ${job.runId}::uuid AND status = 'pending'::"RunStatus" AND EXISTS (SELECT 1 FROM claimed)
+    ), attempt AS (
+      INSERT INTO step_attempts ("stepId", attempt) SELECT id, ${job.attempt} FROM claimed
+      ON CONFLICT ("stepId", attempt) DO UPDATE SET "startedAt" = now(), "finishedAt" = NULL, outcome = NULL, error = NULL
+      RETURNING id
+    )
+    SELECT run.status::text AS "runStatus", run."flowId"::text AS "flowId", run."flowVersionId"::text AS "flowVersionId", run.settings,
+           e."eventId", e.source, e.type, e.subject, e.time, e.data, e.extensions,
+           c.id::text AS id, c."idempotencyKey", c."leaseUntil", c."inputOverride", c."attemptBase", (SELECT id FROM attempt) AS "attemptId"
+    FROM run JOIN events e ON e.id = run."eventId" LEFT JOIN claimed c ON true`;
+  const run = rows[0];
+  if (!run || (run.runStatus !== 'pending' && run.runStatus !== 'running')) return null;
+  const plan = await deps.plans.get(run.flowVersionId);
+  const node = plan.nodes[job.nodeId];
+  if (!node) return null;
+  const limit = maxConcurrency(run.settings);
+  if (limit !== null) {
+    const limited = await claimWithinLimit(deps, { job, node, flowId: run.flowId, limit });
+    if (limited === 'busy' || !limited) return limited;
+    return { run, plan, node, claimed: limited, attemptId: await openAttempt(deps.prisma, limited.id, job.attempt) };
+  }
+  if (!run.id || !run.idempotencyKey || !run.leaseUntil || run.attemptBase === null || run.attemptId === null) return null;
+  const claimed = { id: run.id, runId: job.runId, idempotencyKey: run.idempotencyKey, leaseUntil: run.leaseUntil, inputOverride: run.inputOverride, attemptBase: run.attemptBase };
+  return { run, plan, node, claimed, attemptId: run.attemptId };
+}
+
+async function openAttempt(prisma: PrismaClient, stepId: string, attempt: number): Promise<bigint> {
+  const row = await prisma.stepAttempt.upsert({
+    where: { stepId_attempt: { stepId, attempt } },
+    create: { stepId, attempt },
+    update: { startedAt: new Date(), finishedAt: null, outcome: null, error: Prisma.DbNull },
+    select: { id: true },
+  });
+  return row.id;
 }
 
 /** A worker died holding this step more often than its retry policy allows: stop repeating the remote call. */
@@ -244,21 +318,27 @@ async function finish(deps: ExecutorDeps, args: FinishArgs): Promise<void> {
   const finishedAt = new Date();
   const durationMs = finishedAt.getTime() - args.startedAt;
   const commands = await deps.prisma.$transaction(async (tx) => {
-    // Serialise transitions of one run so two branches finishing together both see each other.
-    const runRows = await tx.$queryRaw<{ status: RunState['status'] }[]>`SELECT status FROM runs WHERE id = ${job.runId}::uuid FOR UPDATE`;
-    const runStatus = runRows[0]?.status;
-    const updated = await tx.$executeRaw`
-      UPDATE steps SET status = ${result.ok ? 'succeeded' : 'running'}::"StepStatus",
-        input = ${JSON.stringify(toStorableJson(args.input ?? null))}::jsonb,
-        output = ${result.ok ? JSON.stringify(result.output ?? null) : null}::jsonb,
-        edges = ${result.ok ? JSON.stringify(result.edges) : null}::jsonb,
-        error = ${result.ok ? null : JSON.stringify(result.failure)}::jsonb,
-        "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs}, "leaseUntil" = NULL, "updatedAt" = now()
-      WHERE id = ${claimed.id}::uuid AND status = 'running'::"StepStatus" AND attempt = ${job.attempt}`;
-    await tx.stepAttempt.update({
-      where: { id: args.attemptId },
-      data: { finishedAt, outcome: result.ok ? 'succeeded' : 'failed', ...(result.ok ? {} : { error: result.failure as unknown as Prisma.InputJsonValue }) },
-    });
+    // Lock the run first, serialising transitions of one run so two branches finishing together both
+    // see each other; record the step's outcome and close the attempt in the same statement.
+    const rows = await tx.$queryRaw<{ status: RunState['status'] | null; updated: number }[]>`
+      WITH run AS (SELECT status FROM runs WHERE id = ${job.runId}::uuid FOR UPDATE),
+      step AS (
+        UPDATE steps SET status = ${result.ok ? 'succeeded' : 'running'}::"StepStatus",
+          input = ${JSON.stringify(toStorableJson(args.input ?? null))}::jsonb,
+          output = ${result.ok ? JSON.stringify(result.output ?? null) : null}::jsonb,
+          edges = ${result.ok ? JSON.stringify(result.edges) : null}::jsonb,
+          error = ${result.ok ? null : JSON.stringify(result.failure)}::jsonb,
+          "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs}, "leaseUntil" = NULL, "updatedAt" = now()
+        WHERE id = ${claimed.id}::uuid AND status = 'running'::"StepStatus" AND attempt = ${job.attempt}
+        RETURNING id
+      ), attempt AS (
+        UPDATE step_attempts SET "finishedAt" = ${finishedAt}, outcome = ${result.ok ? 'succeeded' : 'failed'},
+          error = CASE WHEN ${result.ok} THEN error ELSE ${result.ok ? null : JSON.stringify(result.failure)}::jsonb END
+        WHERE id = ${args.attemptId}
+      )
+      SELECT (SELECT status FROM run)::text AS status, (SELECT count(*) FROM step)::int AS updated`;
+    const runStatus = rows[0]?.status ?? undefined;
+    const updated = rows[0]?.updated ?? 0;
     // Lost the lease meanwhile (another worker took the step over): its outcome wins.
     if (updated === 0 || (runStatus !== 'running' && runStatus !== 'pending')) return [];
 
