@@ -22,3 +22,15 @@ export function rss(pid: number | undefined): string {
     return '?';
   }
 }
+
+/** CPU time (user + system) a process has used so far, in milliseconds; 0 when it is gone. */
+export function cpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid ?? 0}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}

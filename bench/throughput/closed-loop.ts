@@ -16,6 +16,8 @@ export interface LoadResult {
   perSecond: number;
   /** performance.now() from sending the order to its document's arrival at the sink, measured window only. */
   latencies: number[];
+  /** Documents that reached the sink during the whole cell, warm-up included. */
+  completed: number;
   errors: number;
   firstError: string | null;
 }
@@ -31,6 +33,7 @@ export async function runClosedLoop(options: LoadOptions): Promise<LoadResult> {
   const end = measureFrom + options.seconds * 1000;
   const latencies: number[] = [];
   let inWindow = 0;
+  let completed = 0;
   let errors = 0;
   let firstError: string | null = null;
   let seq = 0;
@@ -41,6 +44,7 @@ export async function runClosedLoop(options: LoadOptions): Promise<LoadResult> {
       const arrival = options.sink.waitFor(order.orderNo, 60_000);
       try {
         const [, at] = await Promise.all([options.send(order), arrival]);
+        completed += 1;
         if (at >= measureFrom && at <= end) inWindow += 1;
         if (sentAt >= measureFrom) latencies.push(at - sentAt);
       } catch (err) {
@@ -51,7 +55,7 @@ export async function runClosedLoop(options: LoadOptions): Promise<LoadResult> {
       }
     }
   }));
-  return { perSecond: inWindow / options.seconds, latencies, errors, firstError };
+  return { perSecond: inWindow / options.seconds, latencies, completed, errors, firstError };
 }
 
 /** A sales order with 1–3 lines, the same shape for every system. */

@@ -17,7 +17,7 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startTestStack, type TestStack } from '../../e2e/support/stack-fixture';
-import { fmt, rss, summary } from '../stats';
+import { cpuMs, fmt, rss, summary } from '../stats';
 import { runClosedLoop, type LoadResult } from './closed-loop';
 import type { BenchOrder } from './mapping.mjs';
 import { startNodeRed, type NodeRed } from './node-red';
@@ -51,7 +51,18 @@ const post = async (url: string, body: string, headers: Record<string, string>, 
 
 const sink = await startSink();
 const loadBefore = loadavg();
-const results: { system: string; concurrency: number; result: LoadResult }[] = [];
+const results: { system: string; concurrency: number; result: LoadResult; cpuPerRun: number; cpuByPart: Map<string, number> }[] = [];
+
+/** Runs one cell and charges the CPU time the system's processes used to the documents it delivered. */
+async function cell(system: string, concurrency: number, pids: () => Promise<{ part: string; pid: number | undefined }[]>, run: () => Promise<LoadResult>): Promise<void> {
+  const before = (await pids()).map(({ part, pid }) => ({ part, pid, ms: cpuMs(pid) }));
+  const result = await run();
+  const cpuByPart = new Map<string, number>();
+  for (const { part, pid, ms } of before) cpuByPart.set(part, (cpuByPart.get(part) ?? 0) + Math.max(0, cpuMs(pid) - ms) / Math.max(1, result.completed));
+  const used = [...cpuByPart.values()].reduce((a, b) => a + b, 0);
+  results.push({ system, concurrency, result, cpuPerRun: result.completed > 0 ? used : NaN, cpuByPart });
+  console.log(`  ${system.padEnd(36)} c=${concurrency}: ${fmt(result.perSecond)} runs/s`);
+}
 const memory: string[] = [];
 let bare: { pid: number | undefined; url: string; stop(): Promise<void> } | null = null;
 let nodeRed: NodeRed | null = null;
@@ -62,9 +73,9 @@ try {
     bare = await startBare(sink.url);
     for (const concurrency of levels) {
       const url = `${bare.url}/order`;
-      const result = await runClosedLoop({ label: `bare-${concurrency}`, concurrency, seconds, warmupSeconds, sink, send: (o) => post(url, JSON.stringify(o), { 'content-type': 'application/json' }, [200]) });
-      results.push({ system: 'bare Node (ceiling)', concurrency, result });
-      console.log(`  bare Node       c=${concurrency}: ${fmt(result.perSecond)} runs/s`);
+      const pid = bare.pid;
+      await cell('bare Node (ceiling)', concurrency, async () => [{ part: 'bare', pid }], () =>
+        runClosedLoop({ label: `bare-${concurrency}`, concurrency, seconds, warmupSeconds, sink, send: (o) => post(url, JSON.stringify(o), { 'content-type': 'application/json' }, [200]) }));
     }
     memory.push(`bare Node ${rss(bare.pid)}`);
     await bare.stop();
@@ -73,9 +84,9 @@ try {
     nodeRed = await startNodeRed({ root, sinkUrl: sink.url, logFile: path.join(logDir, 'node-red.log') });
     for (const concurrency of levels) {
       const url = `${nodeRed.url}/order`;
-      const result = await runClosedLoop({ label: `nr-${concurrency}`, concurrency, seconds, warmupSeconds, sink, send: (o) => post(url, JSON.stringify(o), { 'content-type': 'application/json' }, [200]) });
-      results.push({ system: 'Node-RED 4.1.15', concurrency, result });
-      console.log(`  Node-RED        c=${concurrency}: ${fmt(result.perSecond)} runs/s`);
+      const pid = nodeRed.process.child.pid;
+      await cell('Node-RED 4.1.15', concurrency, async () => [{ part: 'node-red', pid }], () =>
+        runClosedLoop({ label: `nr-${concurrency}`, concurrency, seconds, warmupSeconds, sink, send: (o) => post(url, JSON.stringify(o), { 'content-type': 'application/json' }, [200]) }));
     }
     memory.push(`Node-RED ${rss(nodeRed.process.child.pid)}`);
     await nodeRed.stop();
@@ -98,15 +109,22 @@ try {
     const headers = { authorization: `Bearer ${qiao.apiKey}`, 'content-type': 'application/cloudevents+json' };
     const send = (order: BenchOrder) =>
       post(`${qiao.serverUrl}/api/events`, JSON.stringify({ specversion: '1.0', id: randomUUID(), source: '/bench/crm', type: BENCH_EVENT_TYPE, subject: order.orderNo, data: order }), headers, [202]);
-    for (const concurrency of levels) {
-      const result = await runClosedLoop({ label: `qiao-${concurrency}`, concurrency, seconds, warmupSeconds, sink, send });
-      results.push({ system: `Qiao (${values.workers} workers, checkpointed)`, concurrency, result });
-      console.log(`  Qiao            c=${concurrency}: ${fmt(result.perSecond)} runs/s`);
-    }
-    memory.push(`Qiao server ${rss(qiao.server.child.pid)}`, ...qiao.workers.map((w, i) => `worker-${i + 1} ${rss(w?.child.pid)}`));
     const db = new pg.Client({ connectionString: qiao.databaseUrl });
     await db.connect();
     try {
+      // Qiao's CPU: server, workers, and the PostgreSQL backends serving this database (Redis is shared with other work and not counted).
+      const pids = async () => {
+        const { rows } = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+        return [
+          { part: 'server', pid: qiao.server.child.pid },
+          ...qiao.workers.map((w) => ({ part: 'workers', pid: w?.child.pid })),
+          ...rows.map((r) => ({ part: 'postgres', pid: r.pid })),
+        ];
+      };
+      for (const concurrency of levels) {
+        await cell(`Qiao (${values.workers} workers, checkpointed)`, concurrency, pids, () => runClosedLoop({ label: `qiao-${concurrency}`, concurrency, seconds, warmupSeconds, sink, send }));
+      }
+      memory.push(`Qiao server ${rss(qiao.server.child.pid)}`, ...qiao.workers.map((w, i) => `worker-${i + 1} ${rss(w?.child.pid)}`));
       const { rows } = await db.query<{ status: string; n: string }>(`SELECT r.status::text AS status, count(*) AS n FROM runs r JOIN flows f ON f.id = r."flowId" WHERE f."triggerType" = $1 GROUP BY 1 ORDER BY 1`, [BENCH_EVENT_TYPE]);
       qiaoRuns = rows.map((r) => `${r.status} ${r.n}`).join(', ');
     } finally {
@@ -123,12 +141,16 @@ memory.push(`bench client + sink ${rss(process.pid)}`);
 
 console.log(`\nbench/throughput — reference flow (event → map fields → POST to sink), closed loop, ${seconds} s per cell after ${warmupSeconds} s warm-up, node ${process.version}`);
 console.log('latency: from sending the order to the document arriving at the sink\n');
-console.log('| system                              | concurrency |   runs/s | p50 ms | p99 ms | max ms | errors |');
-console.log('|-------------------------------------|------------:|---------:|-------:|-------:|-------:|-------:|');
-for (const { system, concurrency, result } of results) {
+console.log('| system                              | concurrency |   runs/s | p50 ms | p99 ms | max ms | CPU ms/run | errors |');
+console.log('|-------------------------------------|------------:|---------:|-------:|-------:|-------:|-----------:|-------:|');
+for (const { system, concurrency, result, cpuPerRun } of results) {
   const s = summary(result.latencies);
-  console.log(`| ${system.padEnd(35)} | ${String(concurrency).padStart(11)} | ${fmt(result.perSecond).padStart(8)} | ${fmt(s.p50).padStart(6)} | ${fmt(s.p99).padStart(6)} | ${fmt(s.max).padStart(6)} | ${String(result.errors).padStart(6)} |`);
+  console.log(`| ${system.padEnd(35)} | ${String(concurrency).padStart(11)} | ${fmt(result.perSecond).padStart(8)} | ${fmt(s.p50).padStart(6)} | ${fmt(s.p99).padStart(6)} | ${fmt(s.max).padStart(6)} | ${fmt(cpuPerRun, 2).padStart(10)} | ${String(result.errors).padStart(6)} |`);
 }
+for (const r of results.filter((x) => x.cpuByPart.size > 1)) {
+  console.log(`CPU ms/run, ${r.system} c=${r.concurrency}: ${[...r.cpuByPart].map(([part, ms]) => `${part} ${fmt(ms, 2)}`).join(', ')}`);
+}
+console.log('CPU ms/run: CPU time of the system\'s own processes (Qiao: server, workers and its PostgreSQL backends) per delivered document — steadier than runs/s on a shared machine');
 const errors = results.filter((r) => r.result.firstError);
 for (const r of errors) console.log(`first error, ${r.system} c=${r.concurrency}: ${r.result.firstError ?? ''}`);
 console.log(`\nsink: ${sink.received} documents received, ${sink.duplicates} duplicates`);

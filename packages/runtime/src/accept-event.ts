@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { evaluateCondition, type ExecutionPlan } from '@qiao/flow';
-import type { PrismaClient } from '@qiao/db';
+import { sqlPool, type PrismaClient } from '@qiao/db';
 import type { CloudEvent } from './events/cloud-event';
 import { cloudEventExtensions } from './events/cloud-event';
 import type { Logger } from './logger';
@@ -101,36 +101,38 @@ interface InsertArgs {
  * inserts no event and therefore no runs or steps.
  */
 async function insertEvent(prisma: PrismaClient, { event, apiKeyId, versionKey, planned }: InsertArgs): Promise<'stale' | 'duplicate' | { receivedAt: Date }> {
-  const rows = await prisma.$queryRaw<{ fresh: boolean; receivedAt: Date | null }[]>`
-    WITH current AS (
-      SELECT coalesce(string_agg(v.id::text, ',' ORDER BY v.id), '') AS key
-      FROM flows f JOIN flow_versions v ON v."flowId" = f.id AND v.version = f."publishedVersion"
-      WHERE f.status = 'published'::"FlowStatus" AND f."triggerType" = ${event.type}
-    ), ev AS (
-      INSERT INTO events (id, source, "eventId", type, subject, time, specversion, datacontenttype, data, extensions, "apiKeyId", "runCount")
-      SELECT ${planned.eventRowId}::uuid, ${event.source}, ${event.id}, ${event.type}, ${event.subject ?? null},
-             ${event.time ? new Date(event.time) : null}::timestamptz, ${event.specversion}, ${event.datacontenttype ?? null},
-             ${jsonOrNull(event.data ?? (event.data_base64 === undefined ? undefined : { base64: event.data_base64 }))}::jsonb,
-             ${JSON.stringify(cloudEventExtensions(event))}::jsonb, ${apiKeyId}::uuid, ${planned.runs.length}::int
-      FROM current WHERE current.key = ${versionKey}
-      ON CONFLICT (source, "eventId") DO NOTHING
-      RETURNING id, "receivedAt"
-    ), new_runs AS (
-      INSERT INTO runs (id, "flowId", "flowVersionId", "eventId", status, "businessKey", error, "updatedAt")
-      SELECT r.id, r."flowId", r."versionId", ev.id, r.status::"RunStatus", ${businessKey(event)}, r.error::jsonb, now()
-      FROM ev, jsonb_to_recordset(${JSON.stringify(planned.runs)}::jsonb) AS r(id uuid, "flowId" uuid, "versionId" uuid, status text, error text)
-      RETURNING id
-    ), new_steps AS (
-      INSERT INTO steps (id, "runId", "nodeId", status, attempt, "idempotencyKey", "updatedAt")
-      SELECT gen_random_uuid(), s."runId", s."nodeId", 'pending'::"StepStatus", 0, s.key, now()
-      FROM ev, jsonb_to_recordset(${JSON.stringify(planned.steps)}::jsonb) AS s("runId" uuid, "nodeId" text, key text)
-      RETURNING id
-    )
-    SELECT (SELECT key FROM current) = ${versionKey} AS fresh, (SELECT "receivedAt" FROM ev) AS "receivedAt"`;
+  const data = jsonOrNull(event.data ?? (event.data_base64 === undefined ? undefined : { base64: event.data_base64 }));
+  const { rows } = await sqlPool(prisma).query<{ fresh: boolean; receivedAt: Date | null }>(ACCEPT_SQL, [
+    event.type, versionKey, planned.eventRowId, event.source, event.id, event.subject ?? null, event.time ? new Date(event.time) : null,
+    event.specversion, event.datacontenttype ?? null, data, JSON.stringify(cloudEventExtensions(event)), apiKeyId, planned.runs.length,
+    businessKey(event), JSON.stringify(planned.runs), JSON.stringify(planned.steps),
+  ]);
   const row = rows[0];
   if (!row?.fresh) return 'stale';
   return row.receivedAt ? { receivedAt: row.receivedAt } : 'duplicate';
 }
+
+const ACCEPT_SQL = `
+  WITH current AS (
+    SELECT coalesce(string_agg(v.id::text, ',' ORDER BY v.id), '') AS key
+    FROM flows f JOIN flow_versions v ON v."flowId" = f.id AND v.version = f."publishedVersion"
+    WHERE f.status = 'published'::"FlowStatus" AND f."triggerType" = $1::text
+  ), ev AS (
+    INSERT INTO events (id, source, "eventId", type, subject, time, specversion, datacontenttype, data, extensions, "apiKeyId", "runCount")
+    SELECT $3::uuid, $4::text, $5::text, $1::text, $6::text, $7::timestamptz, $8::text, $9::text, $10::jsonb, $11::jsonb, $12::uuid, $13::int
+    FROM current WHERE current.key = $2::text
+    ON CONFLICT (source, "eventId") DO NOTHING
+    RETURNING id, "receivedAt"
+  ), new_runs AS (
+    INSERT INTO runs (id, "flowId", "flowVersionId", "eventId", status, "businessKey", error, "updatedAt")
+    SELECT r.id, r."flowId", r."versionId", ev.id, r.status::"RunStatus", $14::text, r.error::jsonb, now()
+    FROM ev, jsonb_to_recordset($15::jsonb) AS r(id uuid, "flowId" uuid, "versionId" uuid, status text, error text)
+  ), new_steps AS (
+    INSERT INTO steps (id, "runId", "nodeId", status, attempt, "idempotencyKey", "updatedAt")
+    SELECT gen_random_uuid(), s."runId", s."nodeId", 'pending'::"StepStatus", 0, s.key, now()
+    FROM ev, jsonb_to_recordset($16::jsonb) AS s("runId" uuid, "nodeId" text, key text)
+  )
+  SELECT (SELECT key FROM current) = $2::text AS fresh, (SELECT "receivedAt" FROM ev) AS "receivedAt"`;
 
 async function enqueueAll(deps: AcceptDeps, jobs: StepJob[]): Promise<void> {
   try {
