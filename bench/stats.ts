@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -10,3 +12,25 @@ export function summary(values: number[]) {
 }
 
 export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+
+/** Resident memory of a process from /proc, as "123 MiB", or "?" when it is gone. */
+export function rss(pid: number | undefined): string {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid ?? 0}/status`, 'utf8'))?.[1];
+    return kb ? `${(Number(kb) / 1024).toFixed(0)} MiB` : '?';
+  } catch {
+    return '?';
+  }
+}
+
+/** CPU time (user + system) a process has used so far, in milliseconds; 0 when it is gone. */
+export function cpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid ?? 0}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}

@@ -11,6 +11,8 @@ const BASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://root@127.0.0.1:
 
 export interface TestStack extends Stack {
   logDir: string;
+  /** The stack's secret-box key, for benches that add sealed connections of their own. */
+  secretKey: string;
   dispose(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export async function startTestStack(name: string, options: { workers?: number; 
   url.pathname = `/${database}`;
   const logDir = path.join(root, 'test-results', 'e2e', id);
   const dataDir = path.join(root, '.data', 'e2e', id);
+  const secretKey = randomBytes(32).toString('hex');
   const stack = await startStack({
     root,
     dataDir,
@@ -39,13 +42,14 @@ export async function startTestStack(name: string, options: { workers?: number; 
     queuePrefix: `qiao_e2e_${id}`,
     workers: options.workers ?? 2,
     output: logDir,
-    secretKey: randomBytes(32).toString('hex'),
+    secretKey,
     production: false,
     extraEnv: { SWEEP_INTERVAL_MS: '1000', SWEEP_GRACE_MS: '4000', LEASE_MARGIN_MS: '5000', LOG_LEVEL: 'info', ...options.extraEnv },
   });
   return {
     ...stack,
     logDir,
+    secretKey,
     async dispose() {
       await stack.stop();
       // Leave no queue keys behind in the shared Redis.

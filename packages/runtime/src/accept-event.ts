@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { evaluateCondition, type ExecutionPlan } from '@qiao/flow';
-import type { Prisma} from '@qiao/db';
-import { type PrismaClient } from '@qiao/db';
+import { sqlPool, type PrismaClient } from '@qiao/db';
 import type { CloudEvent } from './events/cloud-event';
 import { cloudEventExtensions } from './events/cloud-event';
 import { payloadFailure } from './events/payload-error';
@@ -9,7 +8,7 @@ import type { Logger } from './logger';
 import type { StepJob, StepQueue } from './queue';
 import { expressionContext } from './expression-context';
 import { idempotencyKey } from './idempotency-key';
-import { TX_OPTIONS } from './transactions';
+import { publishedFlowsFor, type PublishedFlow } from './published-flows';
 
 export interface EventReceipt {
   id: string;
@@ -31,66 +30,110 @@ export interface AcceptDeps {
   logger: Logger;
 }
 
-interface MatchingFlow {
-  flowId: string;
-  versionId: string;
-  plan: ExecutionPlan;
-}
-
 /**
- * Commits the event, and a run with its entry steps for every published flow it triggers, in one
- * transaction: when the caller sees 2xx the work is in PostgreSQL. Queueing happens after commit; if
- * Redis is down at that moment the sweeper finds the pending steps and queues them.
+ * Commits the event, and a run with its entry steps for every published flow it triggers, in ONE
+ * SQL statement (atomic without an interactive transaction, one round trip): when the caller sees 2xx
+ * the work is in PostgreSQL. The flows it triggers come from a per-process cache that the statement
+ * checks against the versions published at that instant; when they differ nothing is written, the
+ * cache is reloaded and the statement tried again. Queueing happens after commit; if Redis is down
+ * at that moment the sweeper finds the pending steps and queues them.
  */
 export async function acceptEvent(deps: AcceptDeps, input: { event: CloudEvent; apiKeyId?: string | null }): Promise<AcceptResult> {
   const { event } = input;
-  const jobs: StepJob[] = [];
-  const result = await deps.prisma.$transaction(async (tx) => {
-    const eventRowId = randomUUID();
-    const inserted = await tx.$queryRaw<{ receivedAt: Date }[]>`
-      INSERT INTO events (id, source, "eventId", type, subject, time, specversion, datacontenttype, data, extensions, "apiKeyId")
-      VALUES (${eventRowId}::uuid, ${event.source}, ${event.id}, ${event.type}, ${event.subject ?? null},
-              ${event.time ? new Date(event.time) : null}, ${event.specversion}, ${event.datacontenttype ?? null},
-              ${jsonOrNull(event.data ?? (event.data_base64 === undefined ? undefined : { base64: event.data_base64 }))}::jsonb,
-              ${JSON.stringify(cloudEventExtensions(event))}::jsonb, ${input.apiKeyId ?? null}::uuid)
-      ON CONFLICT (source, "eventId") DO NOTHING
-      RETURNING "receivedAt"`;
-    const first = inserted[0];
-    if (!first) return { duplicate: true as const };
-
-    const flows = await matchingFlows(tx, event.type);
-    const runs: EventReceipt['runs'] = [];
-    for (const flow of flows) {
-      const filterError = (await filterRejects(flow.plan, event)) ?? payloadFailure(event);
-      if (filterError === 'skip') continue;
-      const runId = randomUUID();
-      const needsAttention = filterError !== null;
-      await tx.$executeRaw`
-        INSERT INTO runs (id, "flowId", "flowVersionId", "eventId", status, "businessKey", error, "updatedAt")
-        VALUES (${runId}::uuid, ${flow.flowId}::uuid, ${flow.versionId}::uuid, ${eventRowId}::uuid,
-                ${needsAttention ? 'needs_attention' : 'pending'}::"RunStatus", ${businessKey(event)},
-                ${needsAttention ? JSON.stringify(filterError) : null}::jsonb, now())`;
-      if (!needsAttention) {
-        for (const nodeId of flow.plan.entryNodes) {
-          await tx.$executeRaw`
-            INSERT INTO steps (id, "runId", "nodeId", status, attempt, "idempotencyKey", "updatedAt")
-            VALUES (${randomUUID()}::uuid, ${runId}::uuid, ${nodeId}, 'pending'::"StepStatus", 0, ${idempotencyKey(runId, nodeId)}, now())`;
-          jobs.push({ runId, nodeId, attempt: 1 });
-        }
-      }
-      runs.push({ id: runId, flowId: flow.flowId, status: needsAttention ? 'needs_attention' : 'pending' });
+  const published = publishedFlowsFor(deps.prisma);
+  let set = published.cached(event.type) ?? (await published.load(event.type));
+  for (let tries = 1; ; tries += 1) {
+    const planned = await planRuns(set.flows, event);
+    const outcome = await insertEvent(deps.prisma, { event, apiKeyId: input.apiKeyId ?? null, versionKey: set.key, planned });
+    if (outcome === 'stale') {
+      // A flow for this type was published, replaced or archived since the cache was filled.
+      if (tries >= 5) throw new Error(`The flows triggered by ${event.type} kept changing while the event was being accepted; nothing was accepted.`);
+      set = await published.load(event.type);
+      continue;
     }
-    if (runs.length > 0) await tx.$executeRaw`UPDATE events SET "runCount" = ${runs.length} WHERE id = ${eventRowId}::uuid`;
+    if (outcome === 'duplicate') return { duplicate: true, receipt: await loadReceipt(deps.prisma, event) };
     const receipt: EventReceipt = {
-      id: eventRowId, source: event.source, eventId: event.id, type: event.type, receivedAt: first.receivedAt.toISOString(), runs,
+      id: planned.eventRowId, source: event.source, eventId: event.id, type: event.type, receivedAt: outcome.receivedAt.toISOString(),
+      runs: planned.runs.map((r) => ({ id: r.id, flowId: r.flowId, status: r.status })),
     };
-    return { duplicate: false as const, receipt };
-  }, TX_OPTIONS);
-
-  if (result.duplicate) return { duplicate: true, receipt: await loadReceipt(deps.prisma, event) };
-  await enqueueAll(deps, jobs);
-  return result;
+    await enqueueAll(deps, planned.steps.map((step) => ({ runId: step.runId, nodeId: step.nodeId, attempt: 1 })));
+    return { duplicate: false, receipt };
+  }
 }
+
+interface PlannedRun {
+  id: string;
+  flowId: string;
+  versionId: string;
+  status: 'pending' | 'needs_attention';
+  error: string | null;
+}
+
+interface PlannedRuns {
+  eventRowId: string;
+  runs: PlannedRun[];
+  steps: { runId: string; nodeId: string; key: string }[];
+}
+
+/** Decides, before anything is written, which runs and entry steps the event starts (trigger filters run here). */
+async function planRuns(flows: PublishedFlow[], event: CloudEvent): Promise<PlannedRuns> {
+  const planned: PlannedRuns = { eventRowId: randomUUID(), runs: [], steps: [] };
+  for (const flow of flows) {
+    const filterError = (await filterRejects(flow.plan, event)) ?? payloadFailure(event);
+    if (filterError === 'skip') continue;
+    const id = randomUUID();
+    const needsAttention = filterError !== null;
+    planned.runs.push({ id, flowId: flow.flowId, versionId: flow.versionId, status: needsAttention ? 'needs_attention' : 'pending', error: needsAttention ? JSON.stringify(filterError) : null });
+    if (!needsAttention) for (const nodeId of flow.plan.entryNodes) planned.steps.push({ runId: id, nodeId, key: idempotencyKey(id, nodeId) });
+  }
+  return planned;
+}
+
+interface InsertArgs {
+  event: CloudEvent;
+  apiKeyId: string | null;
+  versionKey: string;
+  planned: PlannedRuns;
+}
+
+/**
+ * Data-modifying CTEs: all or nothing, in one snapshot. Nothing is written unless the published
+ * versions for the type are exactly those the runs were planned from; a repeat of source+id
+ * inserts no event and therefore no runs or steps.
+ */
+async function insertEvent(prisma: PrismaClient, { event, apiKeyId, versionKey, planned }: InsertArgs): Promise<'stale' | 'duplicate' | { receivedAt: Date }> {
+  const data = jsonOrNull(event.data ?? (event.data_base64 === undefined ? undefined : { base64: event.data_base64 }));
+  const { rows } = await sqlPool(prisma).query<{ fresh: boolean; receivedAt: Date | null }>(ACCEPT_SQL, [
+    event.type, versionKey, planned.eventRowId, event.source, event.id, event.subject ?? null, event.time ? new Date(event.time) : null,
+    event.specversion, event.datacontenttype ?? null, data, JSON.stringify(cloudEventExtensions(event)), apiKeyId, planned.runs.length,
+    businessKey(event), JSON.stringify(planned.runs), JSON.stringify(planned.steps),
+  ]);
+  const row = rows[0];
+  if (!row?.fresh) return 'stale';
+  return row.receivedAt ? { receivedAt: row.receivedAt } : 'duplicate';
+}
+
+const ACCEPT_SQL = `
+  WITH current AS (
+    SELECT coalesce(string_agg(v.id::text, ',' ORDER BY v.id), '') AS key
+    FROM flows f JOIN flow_versions v ON v."flowId" = f.id AND v.version = f."publishedVersion" AND NOT v.snapshot
+    WHERE f.status = 'published'::"FlowStatus" AND f."triggerType" = $1::text
+  ), ev AS (
+    INSERT INTO events (id, source, "eventId", type, subject, time, specversion, datacontenttype, data, extensions, "apiKeyId", "runCount")
+    SELECT $3::uuid, $4::text, $5::text, $1::text, $6::text, $7::timestamptz, $8::text, $9::text, $10::jsonb, $11::jsonb, $12::uuid, $13::int
+    FROM current WHERE current.key = $2::text
+    ON CONFLICT (source, "eventId") DO NOTHING
+    RETURNING id, "receivedAt"
+  ), new_runs AS (
+    INSERT INTO runs (id, "flowId", "flowVersionId", "eventId", status, "businessKey", error, "updatedAt")
+    SELECT r.id, r."flowId", r."versionId", ev.id, r.status::"RunStatus", $14::text, r.error::jsonb, now()
+    FROM ev, jsonb_to_recordset($15::jsonb) AS r(id uuid, "flowId" uuid, "versionId" uuid, status text, error text)
+  ), new_steps AS (
+    INSERT INTO steps (id, "runId", "nodeId", status, attempt, "idempotencyKey", "updatedAt")
+    SELECT gen_random_uuid(), s."runId", s."nodeId", 'pending'::"StepStatus", 0, s.key, now()
+    FROM ev, jsonb_to_recordset($16::jsonb) AS s("runId" uuid, "nodeId" text, key text)
+  )
+  SELECT (SELECT key FROM current) = $2::text AS fresh, (SELECT "receivedAt" FROM ev) AS "receivedAt"`;
 
 async function enqueueAll(deps: AcceptDeps, jobs: StepJob[]): Promise<void> {
   try {
@@ -99,14 +142,6 @@ async function enqueueAll(deps: AcceptDeps, jobs: StepJob[]): Promise<void> {
     // Committed already: the sweeper will queue these steps once Redis answers again.
     deps.logger.warn({ err: String(err), jobs: jobs.length }, 'queueing failed after commit; the sweeper will retry');
   }
-}
-
-async function matchingFlows(tx: Prisma.TransactionClient, type: string): Promise<MatchingFlow[]> {
-  const rows = await tx.$queryRaw<{ flowId: string; versionId: string; plan: unknown }[]>`
-    SELECT f.id AS "flowId", v.id AS "versionId", v.plan AS plan
-    FROM flows f JOIN flow_versions v ON v."flowId" = f.id AND v.version = f."publishedVersion" AND NOT v.snapshot
-    WHERE f.status = 'published'::"FlowStatus" AND f."triggerType" = ${type}`;
-  return rows.map((r) => ({ flowId: r.flowId, versionId: r.versionId, plan: r.plan as ExecutionPlan }));
 }
 
 /** null = run it; 'skip' = filter said no; otherwise the error that stops the run before it starts. */

@@ -1,10 +1,10 @@
 import { evaluateCondition, resolveParameters, type ExecutionPlan, type ExpressionContext, type PlanNode } from '@qiao/flow';
-import { advance, type RunEvent, type RunState } from '@qiao/engine';
+import { advance, type RunCommand, type RunEvent, type RunState } from '@qiao/engine';
 import { ConnectorError, createActionContext, getAction, runAction, toStorableJson, UserError, type OutboxPort, type SessionStore } from '@qiao/connectors';
-import { Prisma, type PrismaClient } from '@qiao/db';
+import { Prisma, sqlPool, type PrismaClient } from '@qiao/db';
 import { TX_OPTIONS } from './transactions';
 import { noteStepConnectionUse } from './connection-usage';
-import { enqueueCommands, loadState, persist } from './run-transition';
+import { enqueueCommands, LOAD_STATE_SQL, persistStatements, stateFromRows, type StepStateRow } from './run-transition';
 import type { ConnectionResolver } from './connections';
 import type { ConnectionRateLimiter } from './rate-limiter';
 import { expressionContext } from './expression-context';
@@ -48,30 +48,15 @@ export type StepOutcome = 'succeeded' | 'failed' | 'not_claimed' | 'deferred';
  * stable idempotency key, and its result and the next steps are committed in one transaction.
  */
 export async function executeStep(deps: ExecutorDeps, job: StepJob): Promise<StepOutcome> {
-  const run = await deps.prisma.run.findUnique({
-    where: { id: job.runId },
-    select: { status: true, flowId: true, flowVersionId: true, flow: { select: { settings: true } }, event: { select: { eventId: true, source: true, type: true, subject: true, time: true, data: true, extensions: true } } },
-  });
-  if (!run || (run.status !== 'pending' && run.status !== 'running')) return 'not_claimed';
-  const plan = await deps.plans.get(run.flowVersionId);
-  const node = plan.nodes[job.nodeId];
-  if (!node) return 'not_claimed';
-
-  const limit = maxConcurrency(run.flow.settings);
-  const claimed = limit === null ? await claim(deps.prisma, { job, node, leaseMarginMs: deps.leaseMarginMs }) : await claimWithinLimit(deps, { job, node, flowId: run.flowId, limit });
-  if (claimed === 'busy') return 'deferred';
-  if (!claimed) return 'not_claimed';
+  const claim = await claimStep(deps, job);
+  if (claim === 'busy') return 'deferred';
+  if (!claim) return 'not_claimed';
+  const { run, plan, node, claimed, attemptId } = claim;
   try {
     const startedAt = Date.now();
-    const attemptRow = await deps.prisma.stepAttempt.upsert({
-      where: { stepId_attempt: { stepId: claimed.id, attempt: job.attempt } },
-      create: { stepId: claimed.id, attempt: job.attempt },
-      update: { startedAt: new Date(), finishedAt: null, outcome: null, error: Prisma.DbNull },
-      select: { id: true },
-    });
     const event = {
-      id: run.event.eventId, source: run.event.source, type: run.event.type, subject: run.event.subject,
-      time: run.event.time?.toISOString() ?? null, data: run.event.data, ...(run.event.extensions as Record<string, unknown>),
+      id: run.eventId, source: run.source, type: run.type, subject: run.subject,
+      time: run.time?.toISOString() ?? null, data: run.data, ...(run.extensions as Record<string, unknown>),
     };
     const { input, result } = job.attempt - claimed.attemptBase > node.retry.maxAttempts
       ? { input: null, result: exhausted(job.attempt - claimed.attemptBase) }
@@ -79,7 +64,7 @@ export async function executeStep(deps: ExecutorDeps, job: StepJob): Promise<Ste
     if (!result.ok) {
       deps.logger.warn({ runId: job.runId, nodeId: job.nodeId, attempt: job.attempt, failure: { ...result.failure, detail: undefined } }, 'step failed');
     }
-    await finish(deps, { job, plan, claimed, attemptId: attemptRow.id, startedAt, input, result });
+    await finish(deps, { job, plan, claimed, attemptId, startedAt, input, result });
     noteStepConnectionUse(deps, { connectionId: node.connectionId, runId: job.runId, nodeId: job.nodeId, attempt: job.attempt, failure: result.ok ? null : result.failure });
     return result.ok ? 'succeeded' : 'failed';
   } catch (err) {
@@ -88,6 +73,98 @@ export async function executeStep(deps: ExecutorDeps, job: StepJob): Promise<Ste
     await release(deps, job, claimed).catch(() => undefined);
     throw err;
   }
+}
+
+/** What the claim statement returns: the run and its event always, the step and attempt only when claimed. */
+interface ClaimRow {
+  runStatus: string;
+  flowId: string;
+  flowVersionId: string;
+  settings: unknown;
+  eventId: string;
+  source: string;
+  type: string;
+  subject: string | null;
+  time: Date | null;
+  data: unknown;
+  extensions: unknown;
+  id: string | null;
+  idempotencyKey: string | null;
+  leaseUntil: Date | null;
+  inputOverride: unknown;
+  attemptBase: number | null;
+  /** bigint, as text. */
+  attemptId: string | null;
+}
+
+interface Claim {
+  run: ClaimRow;
+  plan: ExecutionPlan;
+  node: PlanNode;
+  claimed: ClaimedStep;
+  attemptId: string;
+}
+
+/**
+ * Claims the step in one statement (one round trip, one commit): reads the run and its event, takes
+ * the step with a lease sized from the node's timeout, marks the run running and opens the attempt
+ * record. A flow with a concurrency limit is claimed under its advisory lock instead.
+ */
+async function claimStep(deps: ExecutorDeps, job: StepJob): Promise<Claim | null | 'busy'> {
+  const marginMs = deps.leaseMarginMs ?? 30_000;
+  const { rows } = await sqlPool(deps.prisma).query<ClaimRow>(CLAIM_SQL, [job.runId, job.nodeId, job.attempt, deps.leaseMarginMs ?? 30_000]);
+  const run = rows[0];
+  if (!run || (run.runStatus !== 'pending' && run.runStatus !== 'running')) return null;
+  const plan = await deps.plans.get(run.flowVersionId);
+  const node = plan.nodes[job.nodeId];
+  if (!node) return null;
+  const limit = maxConcurrency(run.settings);
+  if (limit !== null) {
+    const limited = await claimWithinLimit(deps, { job, node, flowId: run.flowId, limit });
+    if (limited === 'busy' || !limited) return limited;
+    return { run, plan, node, claimed: limited, attemptId: await openAttempt(deps.prisma, limited.id, job.attempt) };
+  }
+  if (!run.id || !run.idempotencyKey || !run.leaseUntil || run.attemptBase === null || run.attemptId === null) return null;
+  const claimed = { id: run.id, runId: job.runId, idempotencyKey: run.idempotencyKey, leaseUntil: run.leaseUntil, inputOverride: run.inputOverride, attemptBase: run.attemptBase };
+  return { run, plan, node, claimed, attemptId: run.attemptId };
+}
+
+const CLAIM_SQL = `
+  WITH run AS (
+    SELECT r.status, r."flowId", r."flowVersionId", r."eventId", f.settings,
+           (v.plan #>> ARRAY['nodes', $2::text, 'timeoutMs'])::int AS "timeoutMs"
+    FROM runs r JOIN flows f ON f.id = r."flowId" JOIN flow_versions v ON v.id = r."flowVersionId"
+    WHERE r.id = $1::uuid
+  ), claimed AS (
+    UPDATE steps s SET status = 'running'::"StepStatus", attempt = $3::int, "startedAt" = now(),
+      "leaseUntil" = now() + make_interval(secs => (run."timeoutMs" + $4::int) / 1000.0), "nextAttemptAt" = NULL, "updatedAt" = now()
+    FROM run
+    WHERE s."runId" = $1::uuid AND s."nodeId" = $2::text AND s.attempt < $3::int
+      AND (s.status IN ('pending', 'retrying') OR (s.status = 'running' AND s."leaseUntil" < now()))
+      AND run.status IN ('pending', 'running') AND run."timeoutMs" IS NOT NULL
+      AND NOT COALESCE(jsonb_typeof(run.settings -> 'maxConcurrency') = 'number' AND (run.settings ->> 'maxConcurrency')::numeric > 0, false)
+    RETURNING s.id, s."idempotencyKey", s."leaseUntil", s."inputOverride", s."attemptBase"
+  ), started AS (
+    UPDATE runs SET status = 'running'::"RunStatus", "startedAt" = COALESCE("startedAt", now()), "updatedAt" = now()
+    WHERE id = $1::uuid AND status = 'pending'::"RunStatus" AND EXISTS (SELECT 1 FROM claimed)
+  ), attempt AS (
+    INSERT INTO step_attempts ("stepId", attempt) SELECT id, $3::int FROM claimed
+    ON CONFLICT ("stepId", attempt) DO UPDATE SET "startedAt" = now(), "finishedAt" = NULL, outcome = NULL, error = NULL
+    RETURNING id
+  )
+  SELECT run.status::text AS "runStatus", run."flowId"::text AS "flowId", run."flowVersionId"::text AS "flowVersionId", run.settings,
+         e."eventId", e.source, e.type, e.subject, e.time, e.data, e.extensions,
+         c.id::text AS id, c."idempotencyKey", c."leaseUntil", c."inputOverride", c."attemptBase", (SELECT id FROM attempt)::text AS "attemptId"
+  FROM run JOIN events e ON e.id = run."eventId" LEFT JOIN claimed c ON true`;
+
+async function openAttempt(prisma: PrismaClient, stepId: string, attempt: number): Promise<string> {
+  const row = await prisma.stepAttempt.upsert({
+    where: { stepId_attempt: { stepId, attempt } },
+    create: { stepId, attempt },
+    update: { startedAt: new Date(), finishedAt: null, outcome: null, error: Prisma.DbNull },
+    select: { id: true },
+  });
+  return String(row.id);
 }
 
 /** A worker died holding this step more often than its retry policy allows: stop repeating the remote call. */
@@ -238,45 +315,77 @@ interface FinishArgs {
   job: StepJob;
   plan: ExecutionPlan;
   claimed: ClaimedStep;
-  attemptId: bigint;
+  attemptId: string;
   startedAt: number;
   input: unknown;
   result: StepResult;
 }
 
+/**
+ * Commits the step's outcome and the run's next state in one transaction, in two flights over one
+ * pipelined connection: (BEGIN; lock the run, record the outcome and close the attempt; load the
+ * step states) then (write the transition; COMMIT). The lock is taken by the first statement, so the
+ * states loaded by the second include whatever a sibling branch committed before us.
+ */
 async function finish(deps: ExecutorDeps, args: FinishArgs): Promise<void> {
   const { job, plan, claimed, result } = args;
   const finishedAt = new Date();
-  const durationMs = finishedAt.getTime() - args.startedAt;
-  const commands = await deps.prisma.$transaction(async (tx) => {
-    // Serialise transitions of one run so two branches finishing together both see each other.
-    const runRows = await tx.$queryRaw<{ status: RunState['status'] }[]>`SELECT status FROM runs WHERE id = ${job.runId}::uuid FOR UPDATE`;
-    const runStatus = runRows[0]?.status;
-    const updated = await tx.$executeRaw`
-      UPDATE steps SET status = ${result.ok ? 'succeeded' : 'running'}::"StepStatus",
-        input = ${JSON.stringify(toStorableJson(args.input ?? null))}::jsonb,
-        output = ${result.ok ? JSON.stringify(result.output ?? null) : null}::jsonb,
-        edges = ${result.ok ? JSON.stringify(result.edges) : null}::jsonb,
-        error = ${result.ok ? null : JSON.stringify(result.failure)}::jsonb,
-        "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs}, "leaseUntil" = NULL, "updatedAt" = now()
-      WHERE id = ${claimed.id}::uuid AND status = 'running'::"StepStatus" AND attempt = ${job.attempt}`;
-    await tx.stepAttempt.update({
-      where: { id: args.attemptId },
-      data: { finishedAt, outcome: result.ok ? 'succeeded' : 'failed', ...(result.ok ? {} : { error: result.failure as unknown as Prisma.InputJsonValue }) },
-    });
+  const failure = result.ok ? null : JSON.stringify(result.failure);
+  const client = await sqlPool(deps.prisma).connect();
+  let commands: RunCommand[] = [];
+  try {
+    const [, outcome, states] = await settleAll([
+      client.query('BEGIN'),
+      client.query<{ status: RunState['status'] | null; updated: number }>(FINISH_STEP_SQL, [
+        job.runId, claimed.id, job.attempt, result.ok ? 'succeeded' : 'running', JSON.stringify(toStorableJson(args.input ?? null)),
+        result.ok ? JSON.stringify(result.output ?? null) : null, result.ok ? JSON.stringify(result.edges) : null, failure,
+        finishedAt, finishedAt.getTime() - args.startedAt, args.attemptId, result.ok ? 'succeeded' : 'failed',
+      ]),
+      client.query<StepStateRow>(LOAD_STATE_SQL, [job.runId]),
+    ]);
+    const runStatus = outcome?.rows[0]?.status ?? undefined;
     // Lost the lease meanwhile (another worker took the step over): its outcome wins.
-    if (updated === 0 || (runStatus !== 'running' && runStatus !== 'pending')) return [];
-
-    const state = await loadState(tx, job.runId, runStatus);
-    const event: RunEvent = result.ok
-      ? { type: 'step.succeeded', nodeId: job.nodeId, edges: result.edges }
-      : { type: 'step.failed', nodeId: job.nodeId, retryable: result.failure.retryable, ...(result.failure.retryAfterMs === undefined ? {} : { retryAfterMs: result.failure.retryAfterMs }) };
-    const next = advance({ plan, state, event });
-    await persist(tx, { runId: job.runId, before: state, after: next.state, commands: next.commands, failure: result.ok ? null : result.failure, nodeId: job.nodeId });
-    return next.commands;
-  }, TX_OPTIONS);
+    if ((outcome?.rows[0]?.updated ?? 0) > 0 && (runStatus === 'running' || runStatus === 'pending')) {
+      // Loaded after the outcome was recorded, in the same transaction: the state already shows it.
+      const state = stateFromRows(states?.rows ?? [], runStatus);
+      const event: RunEvent = result.ok
+        ? { type: 'step.succeeded', nodeId: job.nodeId, edges: result.edges }
+        : { type: 'step.failed', nodeId: job.nodeId, retryable: result.failure.retryable, ...(result.failure.retryAfterMs === undefined ? {} : { retryAfterMs: result.failure.retryAfterMs }) };
+      const next = advance({ plan, state, event });
+      const statements = persistStatements({ runId: job.runId, before: state, after: next.state, commands: next.commands, failure: result.ok ? null : result.failure, nodeId: job.nodeId });
+      await settleAll(statements.map((st) => client.query(st.text, st.values)));
+      commands = next.commands;
+    }
+    await client.query('COMMIT');
+    client.release();
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release(err instanceof Error ? err : new Error(String(err)));
+    throw err;
+  }
   await enqueueCommands(deps, job.runId, commands);
 }
+
+/** Waits for every pipelined statement (so none is left in flight), then throws the first failure. */
+async function settleAll<T extends unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<{ [K in keyof T]: T[K] | undefined }> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s.status === 'fulfilled' ? s.value : undefined)) as { [K in keyof T]: T[K] | undefined };
+}
+
+const FINISH_STEP_SQL = `
+  WITH run AS (SELECT status FROM runs WHERE id = $1::uuid FOR UPDATE),
+  step AS (
+    UPDATE steps SET status = $4::text::"StepStatus", input = $5::jsonb, output = $6::jsonb, edges = $7::jsonb, error = $8::jsonb,
+      "finishedAt" = $9::timestamptz, "durationMs" = $10::int, "leaseUntil" = NULL, "updatedAt" = now()
+    WHERE id = $2::uuid AND status = 'running'::"StepStatus" AND attempt = $3::int
+    RETURNING id
+  ), attempt AS (
+    UPDATE step_attempts SET "finishedAt" = $9::timestamptz, outcome = $12::text, error = COALESCE($8::jsonb, error)
+    WHERE id = $11::bigint
+  )
+  SELECT (SELECT status FROM run)::text AS status, (SELECT count(*) FROM step)::int AS updated`;
 
 /** A defect or misconfiguration of the platform itself, not of the flow or the remote system. */
 class InternalStepError extends Error {

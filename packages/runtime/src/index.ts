@@ -3,6 +3,7 @@ export * from './password';
 export * from './logger';
 export * from './queue';
 export * from './plan-cache';
+export * from './published-flows';
 export * from './connections';
 export * from './accept-event';
 export * from './execute-step';

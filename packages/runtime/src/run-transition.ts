@@ -6,12 +6,24 @@ import type { Logger } from './logger';
 import type { StepQueue } from './queue';
 import type { StepFailure } from './step-failure';
 
+export const LOAD_STATE_SQL = `SELECT "nodeId", status::text AS status, attempt, edges FROM steps WHERE "runId" = $1::uuid`;
+
+export interface StepStateRow {
+  nodeId: string;
+  status: string;
+  attempt: number;
+  edges: unknown;
+}
+
 /** Loads a run's step states for the engine; call inside the transaction that holds the run row lock. */
 export async function loadState(tx: Prisma.TransactionClient, runId: string, status: RunState['status']): Promise<RunState> {
-  const rows = await tx.step.findMany({ where: { runId }, select: { nodeId: true, status: true, attempt: true, edges: true } });
+  return stateFromRows(await tx.$queryRawUnsafe<StepStateRow[]>(LOAD_STATE_SQL, runId), status);
+}
+
+export function stateFromRows(rows: StepStateRow[], status: RunState['status']): RunState {
   const steps: Record<string, StepState> = {};
   for (const r of rows) {
-    steps[r.nodeId] = { status: r.status, attempt: r.attempt, ...(r.edges ? { edges: r.edges as Record<string, boolean> } : {}) };
+    steps[r.nodeId] = { status: r.status as StepState['status'], attempt: r.attempt, ...(r.edges ? { edges: r.edges as Record<string, boolean> } : {}) };
   }
   return { status, steps };
 }
@@ -27,26 +39,35 @@ export interface PersistArgs {
 
 /** Writes the engine's new state: changed steps (inserted or updated) and the run's status. */
 export async function persist(tx: Prisma.TransactionClient, args: PersistArgs): Promise<void> {
+  for (const statement of persistStatements(args)) await tx.$executeRawUnsafe(statement.text, ...statement.values);
+}
+
+/** The statements that write a transition, for a Prisma transaction or a pipelined connection alike. */
+export function persistStatements(args: PersistArgs): { text: string; values: unknown[] }[] {
   const { runId, before, after } = args;
+  const statements: { text: string; values: unknown[] }[] = [];
   for (const [nodeId, step] of Object.entries(after.steps)) {
     const prev = before.steps[nodeId];
     if (prev && prev.status === step.status && prev.attempt === step.attempt) continue;
     const delay = args.commands.find((c) => c.type === 'execute' && c.nodeId === nodeId);
     const nextAttemptAt = delay?.type === 'execute' && delay.delayMs > 0 ? new Date(Date.now() + delay.delayMs) : null;
-    await tx.$executeRaw`
-      INSERT INTO steps (id, "runId", "nodeId", status, attempt, "idempotencyKey", "nextAttemptAt", "updatedAt")
-      VALUES (${randomUUID()}::uuid, ${runId}::uuid, ${nodeId}, ${step.status}::"StepStatus", ${step.attempt}, ${idempotencyKey(runId, nodeId)}, ${nextAttemptAt}, now())
-      ON CONFLICT ("runId", "nodeId") DO UPDATE SET status = EXCLUDED.status, attempt = EXCLUDED.attempt,
-        "nextAttemptAt" = EXCLUDED."nextAttemptAt", "updatedAt" = now()`;
+    statements.push({
+      text: `INSERT INTO steps (id, "runId", "nodeId", status, attempt, "idempotencyKey", "nextAttemptAt", "updatedAt")
+        VALUES ($1::uuid, $2::uuid, $3::text, $4::text::"StepStatus", $5::int, $6::text, $7::timestamptz, now())
+        ON CONFLICT ("runId", "nodeId") DO UPDATE SET status = EXCLUDED.status, attempt = EXCLUDED.attempt,
+          "nextAttemptAt" = EXCLUDED."nextAttemptAt", "updatedAt" = now()`,
+      values: [randomUUID(), runId, nodeId, step.status, step.attempt, idempotencyKey(runId, nodeId), nextAttemptAt],
+    });
   }
   if (after.status !== before.status) {
     const done = after.status === 'succeeded' || after.status === 'needs_attention';
     const error = after.status === 'needs_attention' && args.failure ? JSON.stringify({ nodeId: args.nodeId, ...args.failure }) : null;
-    await tx.$executeRaw`
-      UPDATE runs SET status = ${after.status}::"RunStatus", error = ${error}::jsonb,
-        "finishedAt" = ${done ? new Date() : null}, "updatedAt" = now()
-      WHERE id = ${runId}::uuid`;
+    statements.push({
+      text: `UPDATE runs SET status = $2::text::"RunStatus", error = $3::jsonb, "finishedAt" = $4::timestamptz, "updatedAt" = now() WHERE id = $1::uuid`,
+      values: [runId, after.status, error, done ? new Date() : null],
+    });
   }
+  return statements;
 }
 
 /** Queues the engine's execute commands after commit; a failure is left to the sweeper. */
