@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectorError, dingtalk, runAction, UserError } from '@qiao/connectors';
 import { createTestContext } from '@qiao/connectors/testing';
+import { createSessionStore } from '@qiao/connectors';
 import { createSimulator, type Simulator } from '@qiao/dingtalk-sim';
 
 // The DingTalk connector against apps/dingtalk-sim (in-process, free port): the connector and the
@@ -125,6 +126,20 @@ describe('work notifications', () => {
     await runAction({ connector: dingtalk, action: action('sendWorkNotice'), context, input: { ...notice, checkResult: false } });
     expect(sim.state.callCounts['gettoken']).toBe(1);
     expect(sim.state.notices[0]?.body).toMatchObject({ agent_id: 42, userid_list: 'u1,u2,u3,ghost', to_all_user: false, msg: { msgtype: 'action_card' } });
+  });
+
+  it('the cached token is renewed 5 minutes before DingTalk’s expires_in, without a failed call', async () => {
+    let now = 1_000_000;
+    const sessions = createSessionStore({ now: () => now });
+    const context = createTestContext({ credentials: app(), sessions });
+    await runAction({ connector: dingtalk, action: action('sendWorkNotice'), context, input: { ...notice, checkResult: false } });
+    now += 7200_000 - 5 * 60_000 - 1;
+    await runAction({ connector: dingtalk, action: action('sendWorkNotice'), context, input: { ...notice, checkResult: false } });
+    expect(sim.state.callCounts['gettoken']).toBe(1);
+    now += 1;
+    await runAction({ connector: dingtalk, action: action('sendWorkNotice'), context, input: { ...notice, checkResult: false } });
+    expect(sim.state.callCounts['gettoken']).toBe(2);
+    expect(sim.state.notices).toHaveLength(3);
   });
 
   it('an expired token (42001) is refreshed and the call replayed once', async () => {

@@ -20,7 +20,8 @@ export const dingtalkRobotChannel: OutboxChannel<DingtalkCredentials, RobotMessa
   payload: robotMessageSchema,
   limits(credentials) {
     const digestThreshold = credentials.kind === 'robot' ? credentials.digestThreshold : 0;
-    return { perWindow: ROBOT_PER_MINUTE, windowMs: 60_000, digestThreshold, digestMax: 50 };
+    // 20 per digest keeps one message readable on a phone and well inside any message-size limit.
+    return { perWindow: ROBOT_PER_MINUTE, windowMs: 60_000, digestThreshold, digestMax: 20 };
   },
   async deliver(ctx, payload) {
     const credentials = ctx.credentials;
