@@ -180,7 +180,7 @@ describe('WeCom callback URL', () => {
     const before = await counts();
     const signed = buildWecomCallback({ ...secrets, agentId: 1, message: toWecomXml({ MsgType: 'event', Event: '../x' }) });
     expect((await post(signed.query, signed.body)).statusCode).toBe(400);
-    expect((await post(signed.query, 'x'.repeat(200_000))).statusCode).toBe(413);
+    expect((await post(signed.query, 'x'.repeat(300_000))).statusCode).toBe(413);
     expect((await post(signed.query, '<xml><Encrypt>')).statusCode).toBe(400);
     expect((await post({}, signed.body)).statusCode).toBe(400);
     const nul = buildWecomCallback({ ...secrets, agentId: 1, message: toWecomXml({ MsgType: 'event', Event: 'click', EventKey: 'a\u0000b' }) });
