@@ -29,6 +29,8 @@ let worker: RunningWorker;
 let connectionId = '';
 let callbackPath = '';
 const redis = createRedis(REDIS_URL, 'producer');
+/** What the server logged at warn and above (rejections must be logged). */
+const logged: { msg?: string; reason?: string; connectionId?: string }[] = [];
 
 async function counts() {
   const [events, runs, steps] = await Promise.all([db.prisma.event.count(), db.prisma.run.count(), db.prisma.step.count()]);
@@ -58,7 +60,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Pr
 beforeAll(async () => {
   db = await createTestDatabase('qiao_wecom_cb');
   queue = createStepQueue(redis, prefix);
-  const logger = pino({ level: 'silent' });
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line) as (typeof logged)[number]) });
   const box = createSecretBox(parseSecretKey(secretKey));
   app = await buildServer({
     services: { prisma: db.prisma, box, queue, logger, verifier: new ApiKeyVerifier({ prisma: db.prisma, box, redis, versionKey: `${prefix}:gw:api-keys-version` }), sessionTtlMs: 3600_000, cookieSecure: false, production: false },
@@ -158,6 +160,8 @@ describe('WeCom callback URL', () => {
     const problem = JSON.parse(delivered.body) as { detail: string };
     expect(problem.detail).toBe('The callback could not be verified; nothing was accepted.');
     expect(await counts()).toEqual(before);
+    const reason = { signature: 'bad_signature', timestamp: 'stale_timestamp', receiveid: 'bad_receive_id', padding: 'bad_padding' }[tamper];
+    expect(logged).toContainEqual(expect.objectContaining({ msg: 'wecom callback rejected', reason, connectionId }));
   });
 
   it('refuses URL verification with a forged signature', async () => {
@@ -177,7 +181,7 @@ describe('WeCom callback URL', () => {
     const before = await counts();
     const signed = buildWecomCallback({ ...secrets, agentId: 1, message: toWecomXml({ MsgType: 'event', Event: '../x' }) });
     expect((await post(signed.query, signed.body)).statusCode).toBe(400);
-    expect((await post(signed.query, 'x'.repeat(200_000))).statusCode).toBe(413);
+    expect((await post(signed.query, 'x'.repeat(300_000))).statusCode).toBe(413);
     expect((await post(signed.query, '<xml><Encrypt>')).statusCode).toBe(400);
     expect((await post({}, signed.body)).statusCode).toBe(400);
     const nul = buildWecomCallback({ ...secrets, agentId: 1, message: toWecomXml({ MsgType: 'event', Event: 'click', EventKey: 'a\u0000b' }) });

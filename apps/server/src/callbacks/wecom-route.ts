@@ -38,6 +38,14 @@ interface Target {
  */
 export async function wecomCallbackRoutes(app: FastifyInstance, deps: WecomCallbackDeps): Promise<void> {
   const resolver = new ConnectionResolver(deps.prisma, deps.box);
+  // "Last used" is for people: once a minute per connection is enough, and keeps a burst of callbacks to one write each.
+  const lastRecorded = new Map<string, number>();
+  const recordUse = (req: FastifyRequest, connectionId: string) => {
+    const now = Date.now();
+    if ((lastRecorded.get(connectionId) ?? 0) > now - 60_000) return;
+    lastRecorded.set(connectionId, now);
+    void resolver.recordUse(connectionId, null).catch((err: unknown) => req.log.warn({ err }, 'could not record the connection use'));
+  };
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: WECOM_CALLBACK_MAX_BYTES }, (_req, body, done) => done(null, body));
 
@@ -98,7 +106,7 @@ export async function wecomCallbackRoutes(app: FastifyInstance, deps: WecomCallb
     }
     const result = await acceptEvent(deps, { event: checked.data as CloudEvent });
     req.log.info({ connectionId: target.connectionId, type: checked.data.type, eventId: checked.data.id, duplicate: result.duplicate, runs: result.receipt.runs.length }, 'wecom callback accepted');
-    void resolver.recordUse(target.connectionId, null).catch((err: unknown) => req.log.warn({ err }, 'could not record the connection use'));
+    recordUse(req, target.connectionId);
     // WeCom wants HTTP 200 within 5 s; an empty body means "no passive reply". A repeat is 200 too, so WeCom stops retrying.
     return reply.code(200).type('text/plain; charset=utf-8').send('');
   });

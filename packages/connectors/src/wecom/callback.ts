@@ -38,8 +38,8 @@ export type Opened<T> = { ok: true; value: T } | { ok: false; reason: CallbackFa
 
 /** WeCom's own clock and ours may differ a little; a request older than this is refused as a replay. */
 export const CALLBACK_MAX_SKEW_SECONDS = 300;
-/** Real callbacks are a few KiB; the route's body limit should be close to this. */
-export const CALLBACK_MAX_BYTES = 64 * 1024;
+/** Real callbacks are a few KiB (a long approval trail some tens); the route refuses larger bodies with 413. */
+export const CALLBACK_MAX_BYTES = 256 * 1024;
 
 function fail<T>(reason: CallbackFailure, message: string): Opened<T> {
   return { ok: false, reason, message };
