@@ -12,6 +12,7 @@ import { StatusBadge } from '../../components/status-badge';
 import { formatDateTime } from '../../lib/format-date';
 import { trpc } from '../../trpc';
 import { FlowDesigner } from './designer/flow-designer';
+import { VersionHistory } from './designer/version-history';
 import { FlowActionDialog, type FlowAction } from './flow-dialogs';
 import { FlowGraphList } from './flow-graph-list';
 
@@ -32,10 +33,11 @@ export function FlowPage() {
 }
 
 function FlowDetails({ id }: { id: string }) {
-  const { t } = useTranslation('flows');
+  const { t } = useTranslation(['flows', 'versions']);
   const user = useUser();
   const navigate = useNavigate();
   const [action, setAction] = useState<FlowAction | null>(null);
+  const [comparing, setComparing] = useState(false);
   const flow = useQuery({ queryKey: keys.flow(id), queryFn: () => trpc.flows.get.query({ id }) });
   const versions = useQuery({ queryKey: keys.flowVersions(id), queryFn: () => trpc.flows.versions.query({ id }) });
 
@@ -102,7 +104,15 @@ function FlowDetails({ id }: { id: string }) {
               </dl>
 
               <section aria-labelledby="versions-title">
-                <h2 id="versions-title">{t('page.versions')}</h2>
+                <h2 id="versions-title">
+                  {t('page.versions')}{' '}
+                  {(versions.data?.length ?? 0) > 0 && (
+                    <button type="button" className="btn btn-small" onClick={() => setComparing(true)} data-testid="compare-versions">
+                      {t('versions:compare')}
+                    </button>
+                  )}
+                </h2>
+                {comparing && <VersionHistory flowId={f.id} publishedVersion={f.publishedVersion} draft={f.draft} canWrite={false} saveNow={() => Promise.resolve(true)} onRolledBack={() => setComparing(false)} onClose={() => setComparing(false)} />}
                 <DataState query={versions} isEmpty={(list) => list.length === 0} empty={t('page.noVersions')}>
                   {(list) => (
                     <div className="table-wrap">
