@@ -104,14 +104,14 @@ function FlowDetails({ id }: { id: string }) {
               </dl>
 
               <section aria-labelledby="versions-title">
-                <h2 id="versions-title">
-                  {t('page.versions')}{' '}
-                  {(versions.data?.length ?? 0) > 0 && (
+                <h2 id="versions-title">{t('page.versions')}</h2>
+                {(versions.data?.length ?? 0) > 0 && (
+                  <p>
                     <button type="button" className="btn btn-small" onClick={() => setComparing(true)} data-testid="compare-versions">
                       {t('versions:compare')}
                     </button>
-                  )}
-                </h2>
+                  </p>
+                )}
                 {comparing && <VersionHistory flowId={f.id} publishedVersion={f.publishedVersion} draft={f.draft} canWrite={false} saveNow={() => Promise.resolve(true)} onRolledBack={() => setComparing(false)} onClose={() => setComparing(false)} />}
                 <DataState query={versions} isEmpty={(list) => list.length === 0} empty={t('page.noVersions')}>
                   {(list) => (
