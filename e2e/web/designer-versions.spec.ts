@@ -150,6 +150,18 @@ test('a designer test-runs the draft against the ERP simulator and sees each ste
   await expect(results.getByLabel(/^Output of/)).toContainText(orderNo);
   await screenshot(page, 'test-run-results');
 
+  // One step again, with the upstream data of the test run pinned: the real push, found again in the ERP.
+  await results.locator('[data-testid="test-result-row"][data-node-id="pushInvoice"] button').click();
+  await results.getByTestId('run-node').click();
+  const single = page.getByRole('dialog', { name: /Run step/ });
+  await expect(single.getByTestId('upstream-editor')).toHaveValue(/"pushReceivable"/);
+  await single.getByTestId('run-node-submit').click();
+  await expect(single.getByTestId('single-node-result')).toContainText('Succeeded');
+  await expect(single.getByLabel(/^Output of/)).toContainText('XSZYFP');
+  await screenshot(page, 'single-node-run');
+  await single.getByRole('button', { name: 'Close' }).last().click();
+  await expect(results.locator('[data-testid="test-result-row"][data-node-id="pushInvoice"]')).toContainText('single run');
+
   // A pinned sample survives a reload (it is the flow's, on the server), and so do the results.
   await page.reload();
   await expect(node(page, 'pushInvoice').getByTestId('node-run-badge')).toHaveAttribute('data-status', 'succeeded');

@@ -9,7 +9,8 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
  */
 export async function statusPage(prisma: PrismaClient): Promise<string> {
   const [counts, flows] = await Promise.all([
-    prisma.run.groupBy({ by: ['status'], _count: { _all: true } }),
+    // Live runs only: test runs of drafts are not traffic.
+    prisma.run.groupBy({ by: ['status'], where: { mode: 'live' }, _count: { _all: true } }),
     prisma.flow.count({ where: { status: 'published' } }),
   ]);
   const runRows = counts.map((c) => `<tr><td>${escape(c.status)}</td><td>${c._count._all}</td></tr>`).join('') || '<tr><td colspan="2">暂无运行 · no runs yet</td></tr>';

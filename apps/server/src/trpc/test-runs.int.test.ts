@@ -244,6 +244,19 @@ describe('test run of the draft', () => {
   });
 });
 
+describe('trigger filter', () => {
+  it("starts no test run for a sample the trigger's filter skips, and says so", async () => {
+    const filtered = { ...orderFlow(), trigger: { eventType: 'com.example.order.created', filter: 'event.data.amount > 1000' } };
+    const flowId = await createFlow(filtered);
+    const skipped = await mutate(designer, 'testRuns.start', { flowId, sample: { data: { orderNo: 'SO-1', amount: 5 } } });
+    expect(skipped.status).toBe(400);
+    expect(skipped.message).toContain("trigger's filter skips this event");
+    expect(await h.db.prisma.run.count({ where: { flowId } })).toBe(0);
+    const passed = await mutate<{ runId: string }>(designer, 'testRuns.start', { flowId, sample: { data: { orderNo: 'SO-2', amount: 5000 } } });
+    expect((await settledTestRun(flowId, passed.data.runId)).status).toBe('succeeded');
+  });
+});
+
 describe('single-node run', () => {
   it('runs one node once with pinned upstream data and the request idempotency key, audited', async () => {
     const flowId = await createFlow(orderFlow());

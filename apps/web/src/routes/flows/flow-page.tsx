@@ -17,6 +17,8 @@ import { FlowSettingsDialog, maxConcurrencyOf } from './flow-settings-dialog';
 
 // The designer (React Flow, the flow compiler's parser and evaluator for previews) is loaded only when a flow is opened for editing.
 const FlowDesigner = lazy(() => import('./designer/flow-designer').then((m) => ({ default: m.FlowDesigner })));
+// Version comparison (the diff view) is loaded only when asked for.
+const VersionHistory = lazy(() => import('./designer/version-history').then((m) => ({ default: m.VersionHistory })));
 
 /**
  * A flow: the canvas designer for those who design (admins, designers) while the flow is not
@@ -50,11 +52,12 @@ function DesignerLoading() {
 }
 
 function FlowDetails({ id }: { id: string }) {
-  const { t } = useTranslation('flows');
+  const { t } = useTranslation(['flows', 'versions']);
   const user = useUser();
   const navigate = useNavigate();
   const [action, setAction] = useState<FlowAction | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [comparing, setComparing] = useState(false);
   const flow = useQuery({ queryKey: keys.flow(id), queryFn: () => trpc.flows.get.query({ id }) });
   const versions = useQuery({ queryKey: keys.flowVersions(id), queryFn: () => trpc.flows.versions.query({ id }) });
 
@@ -127,6 +130,14 @@ function FlowDetails({ id }: { id: string }) {
 
               <section aria-labelledby="versions-title">
                 <h2 id="versions-title">{t('page.versions')}</h2>
+                {(versions.data?.length ?? 0) > 0 && (
+                  <p>
+                    <button type="button" className="btn btn-small" onClick={() => setComparing(true)} data-testid="compare-versions">
+                      {t('versions:compare')}
+                    </button>
+                  </p>
+                )}
+                {comparing && <Suspense fallback={<DesignerLoading />}><VersionHistory flowId={f.id} publishedVersion={f.publishedVersion} draft={f.draft} canWrite={false} saveNow={() => Promise.resolve(true)} onRolledBack={() => setComparing(false)} onClose={() => setComparing(false)} /></Suspense>}
                 <DataState query={versions} isEmpty={(list) => list.length === 0} empty={t('page.noVersions')}>
                   {(list) => (
                     <div className="table-wrap">

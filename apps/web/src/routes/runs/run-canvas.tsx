@@ -1,6 +1,6 @@
 import '@xyflow/react/dist/style.css';
 import '../flows/designer/test-runs.css';
-import { Background, Controls, Handle, MarkerType, Position, ReactFlow, ReactFlowProvider, type Edge, type Node, type NodeProps, type NodeTypes } from '@xyflow/react';
+import { Background, Controls, Handle, MarkerType, Position, ReactFlow, ReactFlowProvider, type Edge, type Node, type NodeChange, type NodeProps, type NodeTypes } from '@xyflow/react';
 import { memo, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { StatusBadge, type AnyStatus } from '../../components/status-badge';
@@ -96,6 +96,10 @@ function Canvas({ definition, steps, selectedNodeId, onSelect }: RunCanvasProps)
         edgesFocusable={false}
         elementsSelectable
         onNodeClick={(_e, node) => onSelect(node.id)}
+        // Keyboard selection (Tab to a node, Enter) arrives as a selection change.
+        onNodesChange={(changes: NodeChange<Node<RunNodeData, 'run'>>[]) => {
+          for (const c of changes) if (c.type === 'select' && c.selected) onSelect(c.id);
+        }}
         defaultEdgeOptions={{ markerEnd: { type: MarkerType.ArrowClosed } }}
         fitView
         fitViewOptions={{ maxZoom: 1.1 }}

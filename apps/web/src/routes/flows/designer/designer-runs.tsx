@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useReactFlow } from '@xyflow/react';
 import './test-runs.css';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -35,7 +36,13 @@ export function useDesignerRuns({ flow, doc, problems, saveNow, selectedNodes, s
   const queryClient = useQueryClient();
   const runs = useTestRun({ flowId: flow.id, pinnedOnServer: flow.sampleEvent, eventType: doc.trigger.eventType });
   const [dialog, setDialog] = useState<'test' | 'history' | { node: string } | null>(null);
-  const [resultsOpen, setResultsOpen] = useState(false);
+  const [resultsOpen, setResultsOpenState] = useState(false);
+  const reactFlow = useReactFlow();
+  // The results panel takes room from the canvas: fit the flow into what is left.
+  const setResultsOpen = (open: boolean) => {
+    setResultsOpenState(open);
+    window.setTimeout(() => void reactFlow.fitView({ duration: 200, maxZoom: 1.2 }), 50);
+  };
   const latest = runs.latest.data ?? null;
   const selectedNodeId = selectedNodes.length === 1 ? (selectedNodes[0] ?? null) : null;
   const lastEvent: SampleEventInput | null = latest ? { subject: latest.event.subject, time: latest.event.time, data: latest.event.data } : null;

@@ -3,6 +3,7 @@ import { TRPCClientError } from '@trpc/client';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorBox } from '../../../components/error-box';
+import { jsonEqual } from '../../../lib/flow-diff';
 import { Modal } from '../../../components/modal';
 import { trpc, type RouterInputs } from '../../../trpc';
 import { messageIn, type CompileErrorLike } from './problems';
@@ -38,7 +39,8 @@ export function TestRunDialog({ flowId, pinned, lastEvent, problems, canWrite, b
   const fieldId = useId();
   const [text, setText] = useState(() => sampleText(pinned ?? lastEvent));
   const parsed = parseSample(text);
-  const dirtyAgainstPin = pinned === null || !parsed.ok || JSON.stringify(parsed.sample) !== JSON.stringify(pinned);
+  // Deep comparison: PostgreSQL's jsonb returns keys in its own order.
+  const dirtyAgainstPin = pinned === null || !parsed.ok || !jsonEqual(parsed.sample, pinned);
 
   const pin = useMutation({
     mutationFn: (sample: SampleEventInput | null) => trpc.testRuns.pinSample.mutate({ flowId, sample: sample as SampleInput | null }),

@@ -25,7 +25,8 @@ function asSample(value: unknown): SampleEventInput | null {
 export function useTestRun(args: { flowId: string; pinnedOnServer: unknown; eventType: string }) {
   const { flowId, eventType } = args;
   const [pinnedLocal, setPinnedLocal] = useState<{ value: SampleEventInput | null } | null>(null);
-  const pinned = pinnedLocal ? pinnedLocal.value : asSample(args.pinnedOnServer);
+  const fromServer = useMemo(() => asSample(args.pinnedOnServer), [args.pinnedOnServer]);
+  const pinned = pinnedLocal ? pinnedLocal.value : fromServer;
   const [singles, setSingles] = useState<Record<string, NodeSample>>({});
 
   const latest = useQuery({
