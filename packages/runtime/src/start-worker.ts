@@ -96,9 +96,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
   const reconciliationWorker = new Worker<ReconciliationJob>(RECONCILIATION_QUEUE, async (job) => {
     const data = job.data;
-    const reportId = 'reportId' in data
-      ? data.reportId
-      : (await requestReconciliation(prisma, { from: new Date(Date.now() - data.periodMs), to: new Date(), trigger: 'schedule', requestedBy: null })).id;
+    let reportId: string;
+    if ('reportId' in data) reportId = data.reportId;
+    else {
+      reportId = (await requestReconciliation(prisma, { from: new Date(Date.now() - data.periodMs), to: new Date(), trigger: 'schedule', requestedBy: null })).id;
+      // Should this worker die now, the stalled job is handed on with the report it filed, not a second one.
+      await job.updateData({ reportId });
+    }
     await runReconciliationReport(reconcileDeps, reportId);
     return { reportId };
   }, { connection: reconciliationRedis, prefix: options.prefix, concurrency: 1 });
