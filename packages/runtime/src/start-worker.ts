@@ -9,7 +9,7 @@ import { PlanCache } from './plan-cache';
 import { ConnectionRateLimiter } from './rate-limiter';
 import { COMPENSATION_QUEUE, RECONCILIATION_QUEUE, STEP_QUEUE, createStepQueue, type ReconciliationJob, type StepJob } from './queue';
 import { kingdeeErpQuery } from './reconciliation/erp-query';
-import { requestReconciliation, runReconciliationReport } from './reconciliation/reconcile';
+import { requestReconciliation, resumeStrandedReports, runReconciliationReport } from './reconciliation/reconcile';
 import { createRedis } from './redis';
 import { createSecretBox, parseSecretKey } from './secret-box';
 import { sweep } from './sweeper';
@@ -126,11 +126,19 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       .finally(() => (sweeping = false));
   }, options.sweepIntervalMs);
   timer.unref();
+  // Reports whose job was lost with Redis's data are queued again (a filed report is never dropped).
+  const reportTimer = setInterval(() => {
+    resumeStrandedReports(prisma, reconciliationQueue)
+      .then((n) => n > 0 && logger.info({ resumed: n }, 'reconciliation reports queued again'))
+      .catch((err: unknown) => logger.warn({ err: String(err) }, 'checking stranded reconciliation reports failed'));
+  }, 5 * 60_000);
+  reportTimer.unref();
 
   return {
     sweepNow,
     async close() {
       clearInterval(timer);
+      clearInterval(reportTimer);
       // Stop taking jobs and give the ones in hand time to finish and commit. Calls still running
       // after the grace period are aborted; their steps fail as retryable and another worker
       // retries them (looking before it writes), so nothing is lost and nothing done twice.
