@@ -20,7 +20,18 @@ const envSchema = z.object({
   /** How often a reconciliation report is made for the period just ended (0 = off; reports can always be run from the console). */
   RECONCILIATION_INTERVAL_MS: z.coerce.number().int().min(0).default(24 * 60 * 60_000),
   /** The ERP's wall-clock time zone: K3Cloud compares dates in filters as local time. */
-  ERP_TIME_ZONE: z.string().min(1).default('Asia/Shanghai'),
+  ERP_TIME_ZONE: z
+    .string()
+    .min(1)
+    .default('Asia/Shanghai')
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, { error: 'ERP_TIME_ZONE must be an IANA time zone such as Asia/Shanghai' }),
   /** Connections this worker keeps to PostgreSQL. Steps spend most of their time waiting on remote systems and hold a connection only for short queries, so far fewer than WORKER_CONCURRENCY suffice; several processes share the database's max_connections (100 by default). */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   /** Run the MQTT trigger in this worker (one worker per MQTT connection subscribes; the others stand by). */

@@ -9,7 +9,7 @@ import { PlanCache } from './plan-cache';
 import { ConnectionRateLimiter } from './rate-limiter';
 import { COMPENSATION_QUEUE, RECONCILIATION_QUEUE, STEP_QUEUE, createStepQueue, type ReconciliationJob, type StepJob } from './queue';
 import { kingdeeErpQuery } from './reconciliation/erp-query';
-import { requestReconciliation, runReconciliationReport } from './reconciliation/reconcile';
+import { requestReconciliation, resumeStrandedReports, runReconciliationReport } from './reconciliation/reconcile';
 import { createRedis } from './redis';
 import { createSecretBox, parseSecretKey } from './secret-box';
 import { sweep } from './sweeper';
@@ -106,9 +106,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
   const reconciliationWorker = new Worker<ReconciliationJob>(RECONCILIATION_QUEUE, async (job) => {
     const data = job.data;
-    const reportId = 'reportId' in data
-      ? data.reportId
-      : (await requestReconciliation(prisma, { from: new Date(Date.now() - data.periodMs), to: new Date(), trigger: 'schedule', requestedBy: null })).id;
+    let reportId: string;
+    if ('reportId' in data) reportId = data.reportId;
+    else {
+      reportId = (await requestReconciliation(prisma, { from: new Date(Date.now() - data.periodMs), to: new Date(), trigger: 'schedule', requestedBy: null })).id;
+      // Should this worker die now, the stalled job is handed on with the report it filed, not a second one.
+      await job.updateData({ reportId });
+    }
     await runReconciliationReport(reconcileDeps, reportId);
     return { reportId };
   }, { connection: reconciliationRedis, prefix: options.prefix, concurrency: 1 });
@@ -138,12 +142,20 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       .finally(() => (sweeping = false));
   }, options.sweepIntervalMs);
   timer.unref();
+  // Reports whose job was lost with Redis's data are queued again (a filed report is never dropped).
+  const reportTimer = setInterval(() => {
+    resumeStrandedReports(prisma, reconciliationQueue)
+      .then((n) => n > 0 && logger.info({ resumed: n }, 'reconciliation reports queued again'))
+      .catch((err: unknown) => logger.warn({ err: String(err) }, 'checking stranded reconciliation reports failed'));
+  }, 5 * 60_000);
+  reportTimer.unref();
 
   return {
     sweepNow,
     async close() {
       clearInterval(timer);
       await mqttHost?.close();
+      clearInterval(reportTimer);
       // Stop taking jobs and give the ones in hand time to finish and commit. Calls still running
       // after the grace period are aborted; their steps fail as retryable and another worker
       // retries them (looking before it writes), so nothing is lost and nothing done twice.

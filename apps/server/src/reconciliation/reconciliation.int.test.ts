@@ -3,7 +3,8 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Prisma } from '@qiao/db';
 import { createActionContext, createSessionStore, getAction, runAction } from '@qiao/connectors';
-import { acceptEvent, kingdeeErpQuery, silentLogger, startWorker, type RunningWorker } from '@qiao/runtime';
+import { acceptEvent, kingdeeErpQuery, requestReconciliation, resumeStrandedReports, silentLogger, startWorker, type RunningWorker } from '@qiao/runtime';
+import { reconciliationQueue } from './report-queue';
 import { seedDemo } from '../seed/seed-demo';
 import { startErpSim, type ErpSimProcess } from '../test-support/erp-sim-process';
 import { startHarness, type Harness } from '../test-support/harness';
@@ -164,6 +165,15 @@ describe('reconciliation against the ERP simulator', () => {
     expect((await h.app.inject({ method: 'GET', url: `/api/reconciliation/${reportId}/export`, headers: { cookie: cookies['approver'] ?? '' } })).statusCode).toBe(403);
     expect((await h.app.inject({ method: 'GET', url: `/api/reconciliation/${reportId}/export?format=pdf`, headers: { cookie: cookies['finance'] ?? '' } })).statusCode).toBe(400);
   });
+
+  it('queues again a filed report whose job was lost with Redis, so it still runs', async () => {
+    const { id } = await requestReconciliation(h.db.prisma, { from: new Date(Date.now() - 3600_000), to: new Date(Date.now() + 3600_000), trigger: 'manual', requestedBy: 'finance' });
+    await h.db.prisma.reconciliationReport.update({ where: { id }, data: { createdAt: new Date(Date.now() - 2 * 3600_000) } });
+    const queue = reconciliationQueue(h.queue);
+    expect(await resumeStrandedReports(h.db.prisma, queue)).toBe(1);
+    await vi.waitFor(async () => expect((await h.db.prisma.reconciliationReport.findUniqueOrThrow({ where: { id } })).status).toBe('succeeded'), { timeout: 30_000 });
+    expect(await resumeStrandedReports(h.db.prisma, queue)).toBe(0);
+  }, 60_000);
 
   it('compensation re-synchronises a run whose invoice the ERP holds but the run did not record, with the original key', async () => {
     const runId = runIds[2] ?? '';

@@ -52,6 +52,8 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
 export async function gatherErpDocuments(options: ErpGatherOptions): Promise<ErpGathered> {
   const { query, chains } = options;
   const docs = new Map<string, ErpDocument>();
+  /** form|source number → the numbers of the documents made from it. */
+  const bySource = new Map<string, Set<string>>();
   let queries = 0;
 
   async function fetch(formId: string, field: 'FBillNo' | 'FSrcBillNo', values: Iterable<string>): Promise<ErpDocument[]> {
@@ -81,7 +83,10 @@ export async function gatherErpDocuments(options: ErpGatherOptions): Promise<Erp
         if (typeof src === 'string' && src !== '' && !acc.sourceBillNos.includes(src)) acc.sourceBillNos.push(src);
       }
     }
-    for (const doc of found.values()) docs.set(key(formId, doc.billNo), doc);
+    for (const doc of found.values()) {
+      docs.set(key(formId, doc.billNo), doc);
+      for (const src of doc.sourceBillNos) bySource.set(key(formId, src), (bySource.get(key(formId, src)) ?? new Set()).add(doc.billNo));
+    }
     return [...found.values()];
   }
 
@@ -109,9 +114,10 @@ export async function gatherErpDocuments(options: ErpGatherOptions): Promise<Erp
       if (!stage) continue;
       const prev = previous.get(chain) ?? [];
       const numbers = new Set(stage.recorded);
-      for (const doc of docs.values()) {
-        if (doc.formId.toLowerCase() !== stage.formId.toLowerCase()) continue;
-        if (d === 0 ? prev.includes(doc.billNo) : doc.sourceBillNos.some((s) => prev.includes(s))) numbers.add(doc.billNo);
+      for (const no of prev) {
+        if (d === 0) {
+          if (docs.has(key(stage.formId, no))) numbers.add(no);
+        } else for (const target of bySource.get(key(stage.formId, no)) ?? []) numbers.add(target);
       }
       next.set(chain, [...numbers]);
     }

@@ -74,7 +74,8 @@ export async function gatherQiaoChains(prisma: PrismaClient, plans: PlanCache, p
   let seen = 0;
   for (;;) {
     const runs = await prisma.run.findMany({
-      where: { createdAt: { gte: period.from, lt: period.to } },
+      // Test runs of drafts are a designer's experiments, not business the ERP should hold.
+      where: { createdAt: { gte: period.from, lt: period.to }, mode: 'live' },
       orderBy: { id: 'asc' },
       take: 1000,
       ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),

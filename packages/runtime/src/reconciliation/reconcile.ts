@@ -101,3 +101,29 @@ export async function runReconciliationReport(deps: ReconcileDeps & { erpTimeZon
     throw err;
   }
 }
+
+/**
+ * Reports filed but never finished whose job is gone (Redis flushed or restarted without its data):
+ * queued again under their own job id. A report is looked at only after `graceMs`, well past the
+ * time BullMQ needs to hand a stalled job to another worker.
+ */
+export async function resumeStrandedReports(
+  prisma: PrismaClient,
+  queue: { getJob(id: string): Promise<{ getState(): Promise<string> } | undefined>; add(name: string, data: { reportId: string }, opts: { jobId: string; removeOnComplete: number; removeOnFail: number }): Promise<unknown> },
+  graceMs = 30 * 60_000,
+): Promise<number> {
+  const stranded = await prisma.reconciliationReport.findMany({
+    where: { status: { in: ['queued', 'running'] }, createdAt: { lt: new Date(Date.now() - graceMs) } },
+    select: { id: true },
+    take: 50,
+  });
+  let resumed = 0;
+  for (const { id } of stranded) {
+    const job = await queue.getJob(`report.${id}`);
+    const state = job ? await job.getState() : 'missing';
+    if (state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized') continue;
+    await queue.add('reconcile', { reportId: id }, { jobId: `report.${id}.${Date.now()}`, removeOnComplete: 100, removeOnFail: 100 });
+    resumed += 1;
+  }
+  return resumed;
+}

@@ -47,7 +47,13 @@ export const reconciliationRouter = router({
       if (to <= from) throw new TRPCError({ code: 'BAD_REQUEST', message: 'to: the period must end after it starts.' });
       if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * 24 * 60 * 60_000) throw new TRPCError({ code: 'BAD_REQUEST', message: `to: a period is at most ${MAX_PERIOD_DAYS} days.` });
       const { id } = await requestReconciliation(ctx.services.prisma, { from, to, trigger: 'manual', requestedBy: ctx.user.username });
-      await reconciliationQueue(ctx.services.queue).add('reconcile', { reportId: id }, { jobId: `report.${id}`, removeOnComplete: 100, removeOnFail: 100 });
+      try {
+        await reconciliationQueue(ctx.services.queue).add('reconcile', { reportId: id }, { jobId: `report.${id}`, removeOnComplete: 100, removeOnFail: 100 });
+      } catch (err) {
+        // Not left `queued` for ever: the report says why it never ran.
+        await ctx.services.prisma.reconciliationReport.update({ where: { id }, data: { status: 'failed', finishedAt: new Date(), error: `The job queue is unavailable: ${String(err)}` } });
+        throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The job queue (Redis) is unavailable; try again shortly.', cause: err });
+      }
       await audit(ctx, { action: 'reconciliation.run', targetType: 'reconciliation_report', targetId: id, detail: { from: input.from, to: input.to } });
       return { id };
     }),

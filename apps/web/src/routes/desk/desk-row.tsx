@@ -36,7 +36,10 @@ export function DeskRow({ item }: { item: DeskItem }) {
         <td>
           <span className={`tag category-${item.category}`}>{t(`category.${item.category}`)}</span>
         </td>
-        <td className="error-cell">{item.error?.message ?? item.error?.code ?? '—'}</td>
+        <td className="error-cell">
+          {/* Clamped to a few lines; the whole message is in the tooltip and the attempts below. */}
+          <span className="desk-message" title={item.error?.message ?? undefined}>{item.error?.message ?? item.error?.code ?? '—'}</span>
+        </td>
         <td>
           <DateTime value={item.since} />
         </td>
