@@ -75,7 +75,7 @@ const poster = (url: string, headers: Record<string, string>) => (seq: number) =
 
 const sink = await startSink();
 let stack: TestStack | null = null;
-let accepted = '';
+let accepted: string | undefined;
 try {
   const baseline = await startBaseline();
   try {
@@ -120,7 +120,7 @@ for (const r of rows) {
   console.log(`| ${r.system.padEnd(48)} | ${fmt(r.result.achievedRate).padStart(10)} | ${fmt(s.p50, 2).padStart(6)} | ${fmt(p90, 2).padStart(6)} | ${fmt(s.p99, 2).padStart(6)} | ${fmt(s.max, 1).padStart(6)} | ${statuses.padEnd(15)} | ${fmt(r.cpuPerEvent, 2).padStart(19)} | ${r.rss.padEnd(7)} |`);
   if (r.result.firstError) console.log(`  first error: ${r.result.firstError}`);
 }
-if (accepted) console.log(`\nQiao: ${accepted} (warm-up included); ${sink.received} documents reached the sink by the end, ${sink.duplicates} duplicates`);
+if (accepted !== undefined) console.log(`\nQiao: ${accepted} (warm-up included); ${sink.received} documents reached the sink by the end, ${sink.duplicates} duplicates`);
 console.log(`target: accept p99 ≤ 10 ms at 500 events/s`);
 console.log(`load average (1/5/15 min): before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadavg().map((l) => l.toFixed(2)).join(' ')} — the machine is shared; other work skews the figures`);
 

@@ -20,7 +20,7 @@ const redis = createRedis('redis://127.0.0.1:6379', 'producer');
 const node = (id: string) => ({ id, type: 'http.request', connectionId: CONNECTION, position: { x: 0, y: 0 }, parameters: { method: 'POST', url: 'http://127.0.0.1:9/x', body: { a: 1 } } });
 
 /** Publishes `version` of a flow for `type` the way publishFlow does: a new immutable version, then the flow row points at it. */
-async function publish(flowId: string | null, type: string, version: number, entry: string, filter?: string): Promise<{ flowId: string; versionId: string }> {
+async function publish({ flowId, type, version, entry, filter }: { flowId: string | null; type: string; version: number; entry: string; filter?: string }): Promise<{ flowId: string; versionId: string }> {
   const document = { schemaVersion: 1, name: type, trigger: { eventType: type, ...(filter ? { filter } : {}) }, nodes: [node(entry)], edges: [] };
   const result = compile(document, nodeTypeRegistry());
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
@@ -65,7 +65,7 @@ afterAll(async () => {
 
 describe('acceptEvent', () => {
   it('commits the event, a run per published flow and its entry step, and queues the step', async () => {
-    const v1 = await publish(null, 'acc.basic', 1, 'first');
+    const v1 = await publish({ flowId: null, type: 'acc.basic', version: 1, entry: 'first' });
     const e = event('acc.basic');
     const { duplicate, receipt } = await accept(db.prisma, e);
     expect(duplicate).toBe(false);
@@ -77,20 +77,20 @@ describe('acceptEvent', () => {
   });
 
   it('starts the version published a moment ago by another process, whatever this process remembered', async () => {
-    const v1 = await publish(null, 'acc.republish', 1, 'old');
+    const v1 = await publish({ flowId: null, type: 'acc.republish', version: 1, entry: 'old' });
     await accept(db.prisma, event('acc.republish')); // fills this process's cache with version 1
-    const v2 = await publish(v1.flowId, 'acc.republish', 2, 'new');
+    const v2 = await publish({ flowId: v1.flowId, type: 'acc.republish', version: 2, entry: 'new' });
     const e = event('acc.republish');
     await accept(db.prisma, e);
     expect((await runsOf(e.id)).runs).toEqual([{ flowVersionId: v2.versionId, status: 'pending', steps: [{ nodeId: 'new', status: 'pending' }] }]);
   });
 
   it('starts no run for a flow archived since the cache was filled, and a run for one published since', async () => {
-    const first = await publish(null, 'acc.set', 1, 'a');
+    const first = await publish({ flowId: null, type: 'acc.set', version: 1, entry: 'a' });
     await accept(db.prisma, event('acc.set'));
     await accept(otherProcess, event('acc.set'));
     await db.prisma.flow.update({ where: { id: first.flowId }, data: { status: 'archived' } });
-    const second = await publish(null, 'acc.set', 1, 'b');
+    const second = await publish({ flowId: null, type: 'acc.set', version: 1, entry: 'b' });
     for (const prisma of [db.prisma, otherProcess]) {
       const e = event('acc.set');
       await accept(prisma, e);
@@ -99,7 +99,7 @@ describe('acceptEvent', () => {
   });
 
   it('answers a repeat with the original receipt and writes nothing more', async () => {
-    await publish(null, 'acc.dup', 1, 'only');
+    await publish({ flowId: null, type: 'acc.dup', version: 1, entry: 'only' });
     const e = event('acc.dup');
     const first = await accept(db.prisma, e);
     const counts = async () => Promise.all([db.prisma.event.count(), db.prisma.run.count(), db.prisma.step.count()]);
@@ -111,7 +111,7 @@ describe('acceptEvent', () => {
   });
 
   it('records an event no flow listens to, and one whose filter rejects it, without runs', async () => {
-    await publish(null, 'acc.filtered', 1, 'x', 'event.data.amount > 10');
+    await publish({ flowId: null, type: 'acc.filtered', version: 1, entry: 'x', filter: 'event.data.amount > 10' });
     const nobody = event('acc.nobody');
     const filtered = event('acc.filtered', { amount: 2 });
     expect((await accept(db.prisma, nobody)).receipt.runs).toEqual([]);
@@ -121,7 +121,7 @@ describe('acceptEvent', () => {
   });
 
   it('starts a run stopped for a person when the trigger filter itself fails', async () => {
-    await publish(null, 'acc.badfilter', 1, 'x', 'event.data.amount.$nope()');
+    await publish({ flowId: null, type: 'acc.badfilter', version: 1, entry: 'x', filter: 'event.data.amount.$nope()' });
     const e = event('acc.badfilter');
     const { receipt } = await accept(db.prisma, e);
     expect(receipt.runs.map((r) => r.status)).toEqual(['needs_attention']);

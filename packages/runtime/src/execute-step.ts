@@ -107,7 +107,6 @@ interface Claim {
  * record. A flow with a concurrency limit is claimed under its advisory lock instead.
  */
 async function claimStep(deps: ExecutorDeps, job: StepJob): Promise<Claim | null | 'busy'> {
-  const marginMs = deps.leaseMarginMs ?? 30_000;
   const { rows } = await sqlPool(deps.prisma).query<ClaimRow>(CLAIM_SQL, [job.runId, job.nodeId, job.attempt, deps.leaseMarginMs ?? 30_000]);
   const run = rows[0];
   if (!run || (run.runStatus !== 'pending' && run.runStatus !== 'running')) return null;
