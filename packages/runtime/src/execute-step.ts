@@ -247,10 +247,10 @@ async function claimWithinLimit(deps: ExecutorDeps, args: { job: StepJob; node: 
 
 async function upstreamOutputs(prisma: PrismaClient, runId: string, upstream: string[]): Promise<Record<string, unknown>> {
   if (upstream.length === 0) return {};
-  const rows = await prisma.step.findMany({
-    where: { runId, nodeId: { in: upstream }, status: 'succeeded' },
-    select: { nodeId: true, output: true },
-  });
+  const { rows } = await sqlPool(prisma).query<{ nodeId: string; output: unknown }>(
+    `SELECT "nodeId", output FROM steps WHERE "runId" = $1::uuid AND "nodeId" = ANY($2::text[]) AND status = 'succeeded'::"StepStatus"`,
+    [runId, upstream],
+  );
   return Object.fromEntries(rows.map((r) => [r.nodeId, r.output]));
 }
 
