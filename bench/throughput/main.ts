@@ -126,7 +126,13 @@ try {
         await cell(`Qiao (${values.workers} workers, checkpointed)`, concurrency, pids, () => runClosedLoop({ label: `qiao-${concurrency}`, concurrency, seconds, warmupSeconds, sink, send }));
       }
       memory.push(`Qiao server ${rss(qiao.server.child.pid)}`, ...qiao.workers.map((w, i) => `worker-${i + 1} ${rss(w?.child.pid)}`));
-      const { rows } = await db.query<{ status: string; n: string }>(`SELECT r.status::text AS status, count(*) AS n FROM runs r JOIN flows f ON f.id = r."flowId" WHERE f."triggerType" = $1 GROUP BY 1 ORDER BY 1`, [BENCH_EVENT_TYPE]);
+      // The last documents reach the sink just before their steps commit: let those finish first.
+      const statuses = () => db.query<{ status: string; n: string }>(`SELECT r.status::text AS status, count(*) AS n FROM runs r JOIN flows f ON f.id = r."flowId" WHERE f."triggerType" = $1 GROUP BY 1 ORDER BY 1`, [BENCH_EVENT_TYPE]);
+      let { rows } = await statuses();
+      for (let i = 0; i < 100 && rows.some((r) => r.status === 'pending' || r.status === 'running'); i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        ({ rows } = await statuses());
+      }
       qiaoRuns = rows.map((r) => `${r.status} ${r.n}`).join(', ');
     } finally {
       await db.end();
