@@ -348,10 +348,12 @@ async function finish(deps: ExecutorDeps, args: FinishArgs): Promise<void> {
         : { type: 'step.failed', nodeId: job.nodeId, retryable: result.failure.retryable, ...(result.failure.retryAfterMs === undefined ? {} : { retryAfterMs: result.failure.retryAfterMs }) };
       const next = advance({ plan, state, event });
       const statements = persistStatements({ runId: job.runId, before: state, after: next.state, commands: next.commands, failure: result.ok ? null : result.failure, nodeId: job.nodeId });
-      await settleAll(statements.map((st) => client.query(st)));
+      // COMMIT rides in the same flight: after a failed statement PostgreSQL turns it into a rollback, and settleAll throws that failure.
+      await settleAll([...statements.map((st) => client.query(st)), client.query('COMMIT')]);
       commands = next.commands;
+    } else {
+      await client.query('COMMIT');
     }
-    await client.query('COMMIT');
     client.release();
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
