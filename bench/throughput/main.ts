@@ -55,10 +55,11 @@ const results: { system: string; concurrency: number; result: LoadResult; cpuPer
 
 /** Runs one cell and charges the CPU time the system's processes used to the documents it delivered. */
 async function cell(system: string, concurrency: number, pids: () => Promise<{ part: string; pid: number | undefined }[]>, run: () => Promise<LoadResult>): Promise<void> {
-  const before = (await pids()).map(({ part, pid }) => ({ part, pid, ms: cpuMs(pid) }));
+  const before = new Map((await pids()).map(({ pid }) => [pid, cpuMs(pid)]));
   const result = await run();
   const cpuByPart = new Map<string, number>();
-  for (const { part, pid, ms } of before) cpuByPart.set(part, (cpuByPart.get(part) ?? 0) + Math.max(0, cpuMs(pid) - ms) / Math.max(1, result.completed));
+  // Processes that appeared during the cell (pool connections opened under load) count from zero.
+  for (const { part, pid } of await pids()) cpuByPart.set(part, (cpuByPart.get(part) ?? 0) + Math.max(0, cpuMs(pid) - (before.get(pid) ?? 0)) / Math.max(1, result.completed));
   const used = [...cpuByPart.values()].reduce((a, b) => a + b, 0);
   results.push({ system, concurrency, result, cpuPerRun: result.completed > 0 ? used : NaN, cpuByPart });
   console.log(`  ${system.padEnd(36)} c=${concurrency}: ${fmt(result.perSecond)} runs/s`);
@@ -125,7 +126,13 @@ try {
         await cell(`Qiao (${values.workers} workers, checkpointed)`, concurrency, pids, () => runClosedLoop({ label: `qiao-${concurrency}`, concurrency, seconds, warmupSeconds, sink, send }));
       }
       memory.push(`Qiao server ${rss(qiao.server.child.pid)}`, ...qiao.workers.map((w, i) => `worker-${i + 1} ${rss(w?.child.pid)}`));
-      const { rows } = await db.query<{ status: string; n: string }>(`SELECT r.status::text AS status, count(*) AS n FROM runs r JOIN flows f ON f.id = r."flowId" WHERE f."triggerType" = $1 GROUP BY 1 ORDER BY 1`, [BENCH_EVENT_TYPE]);
+      // The last documents reach the sink just before their steps commit: let those finish first.
+      const statuses = () => db.query<{ status: string; n: string }>(`SELECT r.status::text AS status, count(*) AS n FROM runs r JOIN flows f ON f.id = r."flowId" WHERE f."triggerType" = $1 GROUP BY 1 ORDER BY 1`, [BENCH_EVENT_TYPE]);
+      let { rows } = await statuses();
+      for (let i = 0; i < 100 && rows.some((r) => r.status === 'pending' || r.status === 'running'); i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        ({ rows } = await statuses());
+      }
       qiaoRuns = rows.map((r) => `${r.status} ${r.n}`).join(', ');
     } finally {
       await db.end();

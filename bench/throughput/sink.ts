@@ -26,10 +26,8 @@ export async function startSink(): Promise<Sink> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const at = performance.now();
-      let billNo = '';
-      try {
-        billNo = String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { billNo?: unknown }).billNo ?? '');
-      } catch {
+      const billNo = readBillNo(Buffer.concat(chunks));
+      if (billNo === null) {
         res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"not JSON"}');
         return;
       }
@@ -77,4 +75,12 @@ export async function startSink(): Promise<Sink> {
       server.close(() => resolve());
     }),
   };
+}
+
+function readBillNo(body: Buffer): string | null {
+  try {
+    return String((JSON.parse(body.toString('utf8')) as { billNo?: unknown }).billNo ?? '');
+  } catch {
+    return null;
+  }
 }

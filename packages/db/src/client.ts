@@ -6,7 +6,7 @@ import { PrismaClient } from './generated/client';
 export interface CreatePrismaOptions {
   /** Connection pool size (node-postgres default: 10). */
   max?: number;
-  /** Connections of the pipelined pool for hot statements (sqlPool); default half of `max`, at least 2. */
+  /** Connections of the pipelined pool for hot statements (sqlPool); default the same as `max`. */
   hotMax?: number;
 }
 
@@ -23,7 +23,7 @@ export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}
   const client = new PrismaClient({ adapter });
   // Beside Prisma's pool, a small pool in pipeline mode for the few statements on the hot path: plain
   // node-postgres skips the query compiler, and pipelining sends dependent statements in one flight.
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.hotMax ?? Math.max(2, Math.ceil((opts.max ?? 10) / 2)), pipeline: true, idleTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.hotMax ?? opts.max ?? 10, pipeline: true, idleTimeoutMillis: 10_000 });
   // An idle connection that dies (database restart) is replaced on next use; do not crash the process.
   pool.on('error', () => undefined);
   hotPools.set(client, pool);

@@ -103,11 +103,11 @@ interface InsertArgs {
  */
 async function insertEvent(prisma: PrismaClient, { event, apiKeyId, versionKey, planned }: InsertArgs): Promise<'stale' | 'duplicate' | { receivedAt: Date }> {
   const data = jsonOrNull(event.data ?? (event.data_base64 === undefined ? undefined : { base64: event.data_base64 }));
-  const { rows } = await sqlPool(prisma).query<{ fresh: boolean; receivedAt: Date | null }>(ACCEPT_SQL, [
+  const { rows } = await sqlPool(prisma).query<{ fresh: boolean; receivedAt: Date | null }>({ name: 'qiao-accept-event', text: ACCEPT_SQL, values: [
     event.type, versionKey, planned.eventRowId, event.source, event.id, event.subject ?? null, event.time ? new Date(event.time) : null,
     event.specversion, event.datacontenttype ?? null, data, JSON.stringify(cloudEventExtensions(event)), apiKeyId, planned.runs.length,
     businessKey(event), JSON.stringify(planned.runs), JSON.stringify(planned.steps),
-  ]);
+  ] });
   const row = rows[0];
   if (!row?.fresh) return 'stale';
   return row.receivedAt ? { receivedAt: row.receivedAt } : 'duplicate';

@@ -111,8 +111,7 @@ interface Claim {
  * record. A flow with a concurrency limit is claimed under its advisory lock instead.
  */
 async function claimStep(deps: ExecutorDeps, job: StepJob): Promise<Claim | null | 'busy'> {
-  const marginMs = deps.leaseMarginMs ?? 30_000;
-  const { rows } = await sqlPool(deps.prisma).query<ClaimRow>(CLAIM_SQL, [job.runId, job.nodeId, job.attempt, deps.leaseMarginMs ?? 30_000]);
+  const { rows } = await sqlPool(deps.prisma).query<ClaimRow>({ name: 'qiao-claim-step', text: CLAIM_SQL, values: [job.runId, job.nodeId, job.attempt, deps.leaseMarginMs ?? 30_000] });
   const run = rows[0];
   if (!run || (run.runStatus !== 'pending' && run.runStatus !== 'running')) return null;
   const plan = await deps.plans.get(run.flowVersionId);
@@ -252,9 +251,10 @@ async function claimWithinLimit(deps: ExecutorDeps, args: { job: StepJob; node: 
 
 async function upstreamOutputs(prisma: PrismaClient, runId: string, upstream: string[]): Promise<Record<string, unknown>> {
   if (upstream.length === 0) return {};
-  const rows = await prisma.step.findMany({
-    where: { runId, nodeId: { in: upstream }, status: 'succeeded' },
-    select: { nodeId: true, output: true },
+  const { rows } = await sqlPool(prisma).query<{ nodeId: string; output: unknown }>({
+    name: 'qiao-upstream-outputs',
+    text: `SELECT "nodeId", output FROM steps WHERE "runId" = $1::uuid AND "nodeId" = ANY($2::text[]) AND status = 'succeeded'::"StepStatus"`,
+    values: [runId, upstream],
   });
   return Object.fromEntries(rows.map((r) => [r.nodeId, r.output]));
 }
@@ -336,12 +336,12 @@ async function finish(deps: ExecutorDeps, args: FinishArgs): Promise<void> {
   try {
     const [, outcome, states] = await settleAll([
       client.query('BEGIN'),
-      client.query<{ status: RunState['status'] | null; updated: number }>(FINISH_STEP_SQL, [
+      client.query<{ status: RunState['status'] | null; updated: number }>({ name: 'qiao-finish-step', text: FINISH_STEP_SQL, values: [
         job.runId, claimed.id, job.attempt, result.ok ? 'succeeded' : 'running', JSON.stringify(toStorableJson(args.input ?? null)),
         result.ok ? JSON.stringify(result.output ?? null) : null, result.ok ? JSON.stringify(result.edges) : null, failure,
         finishedAt, finishedAt.getTime() - args.startedAt, args.attemptId, result.ok ? 'succeeded' : 'failed',
-      ]),
-      client.query<StepStateRow>(LOAD_STATE_SQL, [job.runId]),
+      ] }),
+      client.query<StepStateRow>({ name: 'qiao-load-state', text: LOAD_STATE_SQL, values: [job.runId] }),
     ]);
     const runStatus = outcome?.rows[0]?.status ?? undefined;
     // Lost the lease meanwhile (another worker took the step over): its outcome wins.
@@ -353,10 +353,12 @@ async function finish(deps: ExecutorDeps, args: FinishArgs): Promise<void> {
         : { type: 'step.failed', nodeId: job.nodeId, retryable: result.failure.retryable, ...(result.failure.retryAfterMs === undefined ? {} : { retryAfterMs: result.failure.retryAfterMs }) };
       const next = advance({ plan, state, event });
       const statements = persistStatements({ runId: job.runId, before: state, after: next.state, commands: next.commands, failure: result.ok ? null : result.failure, nodeId: job.nodeId });
-      await settleAll(statements.map((st) => client.query(st.text, st.values)));
+      // COMMIT rides in the same flight: after a failed statement PostgreSQL turns it into a rollback, and settleAll throws that failure.
+      await settleAll([...statements.map((st) => client.query(st)), client.query('COMMIT')]);
       commands = next.commands;
+    } else {
+      await client.query('COMMIT');
     }
-    await client.query('COMMIT');
     client.release();
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -43,15 +43,17 @@ export async function persist(tx: Prisma.TransactionClient, args: PersistArgs): 
 }
 
 /** The statements that write a transition, for a Prisma transaction or a pipelined connection alike. */
-export function persistStatements(args: PersistArgs): { text: string; values: unknown[] }[] {
+export function persistStatements(args: PersistArgs): { name: string; text: string; values: unknown[] }[] {
   const { runId, before, after } = args;
-  const statements: { text: string; values: unknown[] }[] = [];
+  // Named, so a pooled connection parses and plans each only once.
+  const statements: { name: string; text: string; values: unknown[] }[] = [];
   for (const [nodeId, step] of Object.entries(after.steps)) {
     const prev = before.steps[nodeId];
     if (prev && prev.status === step.status && prev.attempt === step.attempt) continue;
     const delay = args.commands.find((c) => c.type === 'execute' && c.nodeId === nodeId);
     const nextAttemptAt = delay?.type === 'execute' && delay.delayMs > 0 ? new Date(Date.now() + delay.delayMs) : null;
     statements.push({
+      name: 'qiao-persist-step',
       text: `INSERT INTO steps (id, "runId", "nodeId", status, attempt, "idempotencyKey", "nextAttemptAt", "updatedAt")
         VALUES ($1::uuid, $2::uuid, $3::text, $4::text::"StepStatus", $5::int, $6::text, $7::timestamptz, now())
         ON CONFLICT ("runId", "nodeId") DO UPDATE SET status = EXCLUDED.status, attempt = EXCLUDED.attempt,
@@ -63,6 +65,7 @@ export function persistStatements(args: PersistArgs): { text: string; values: un
     const done = after.status === 'succeeded' || after.status === 'needs_attention';
     const error = after.status === 'needs_attention' && args.failure ? JSON.stringify({ nodeId: args.nodeId, ...args.failure }) : null;
     statements.push({
+      name: 'qiao-persist-run',
       text: `UPDATE runs SET status = $2::text::"RunStatus", error = $3::jsonb, "finishedAt" = $4::timestamptz, "updatedAt" = now() WHERE id = $1::uuid`,
       values: [runId, after.status, error, done ? new Date() : null],
     });
