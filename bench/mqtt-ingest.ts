@@ -25,7 +25,11 @@ const prefix = `qiao_bench_${run}`;
 const queue = createStepQueue(redis, prefix);
 const box = createSecretBox(randomBytes(32));
 const fleet = createFleet(500, seededRandom(1));
-const reading = (i: number) => fleet[i % fleet.length]!.read(Date.now());
+const reading = (i: number) => {
+  const meter = fleet[i % fleet.length];
+  if (!meter) throw new Error('empty fleet');
+  return meter.read(Date.now());
+};
 
 try {
   // Baseline: acceptEvent straight from a loop, one event at a time (what the trigger does per message).

@@ -16,6 +16,7 @@ describe('registry', () => {
       'kingdee.queryBills',
       'kingdee.pushBill',
       'http.request',
+      'mqtt.publish',
     ]);
     const save = registry.get('kingdee.saveBill');
     expect(save).toMatchObject({ connectorId: 'kingdee', group: 'erp', label: { 'zh-CN': '保存单据' } });
@@ -26,7 +27,7 @@ describe('registry', () => {
   });
 
   it('finds connectors and actions', () => {
-    expect(builtinConnectors.map((c) => c.id)).toEqual(['kingdee', 'http']);
+    expect(builtinConnectors.map((c) => c.id)).toEqual(['kingdee', 'http', 'mqtt']);
     expect(getConnector('kingdee')?.name['zh-CN']).toBe('金蝶云星空');
     const found = getAction('kingdee.pushBill');
     expect(found?.connector.id).toBe('kingdee');

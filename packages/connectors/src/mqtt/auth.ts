@@ -83,7 +83,7 @@ export function topicFilterProblem(filter: string): string | null {
 /** A topic to publish to: no wildcards (MQTT 3.1.1 §4.7.1), no NUL. */
 export function topicNameProblem(topic: string): string | null {
   if (topic.length === 0 || Buffer.byteLength(topic) > 65_535) return 'a topic must be 1 to 65535 bytes';
-  if (/[+#\u0000]/.test(topic)) return 'a topic to publish to must not contain "+", "#" or NUL';
+  if (/[+#]/.test(topic) || topic.includes('\u0000')) return 'a topic to publish to must not contain "+", "#" or NUL';
   return null;
 }
 

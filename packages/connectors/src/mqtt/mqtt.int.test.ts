@@ -20,7 +20,10 @@ import { mqttAuthSchema } from './auth';
 const BROKER = 'mqtt://127.0.0.1:1883';
 const run = randomBytes(4).toString('hex');
 const credentials = (extra: Record<string, unknown> = {}) => mqttAuthSchema.parse({ brokerUrl: BROKER, clientIdPrefix: `t${run}`, ...extra });
-const test = (creds: ReturnType<typeof credentials>) => mqtt.testConnection!(createConnectionContext({ credentials: creds, connectionId: `c-${run}` }));
+const test = (creds: ReturnType<typeof credentials>) => {
+  if (!mqtt.testConnection) throw new Error('the mqtt connector has no connection test');
+  return mqtt.testConnection(createConnectionContext({ credentials: creds, connectionId: `c-${run}` }));
+};
 
 let aedes: Aedes;
 let aedesServer: Server;
