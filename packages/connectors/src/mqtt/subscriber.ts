@@ -137,6 +137,11 @@ export function openSubscriber(options: SubscriberOptions): MqttSubscriber {
 
   client.on('close', () => {
     epoch += 1;
+    // Each failed or lost connection doubles the wait before the next attempt, up to the maximum.
+    if (!client.connected) {
+      backoff = Math.min(maxBackoff, backoff * 2);
+      client.options.reconnectPeriod = backoff;
+    }
   });
   client.on('connect', (connack) => {
     epoch += 1;
@@ -167,9 +172,6 @@ export function openSubscriber(options: SubscriberOptions): MqttSubscriber {
     options.onState?.({ state: 'offline', error: failure, retryInMs: backoff });
   });
   client.on('offline', () => {
-    // Exponential backoff: the next reconnect waits longer, up to the maximum.
-    backoff = Math.min(maxBackoff, backoff * 2);
-    client.options.reconnectPeriod = backoff;
     if (!closed) options.onState?.({ state: 'offline', retryInMs: backoff });
   });
 
