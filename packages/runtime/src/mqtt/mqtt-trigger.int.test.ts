@@ -248,6 +248,22 @@ describe('MQTT trigger', () => {
     await next.close();
   });
 
+  it('records a retained message once, although the broker replays it on every subscribe', async () => {
+    const base = `${root}/retained`;
+    await publisher.publishAsync(`${base}/state`, JSON.stringify({ line: 'L1', running: true }), { qos: 1, retain: true });
+    const connectionId = await mqttConnection('retained', `${base}/# 1`);
+    const first = host();
+    await subscribed(first, connectionId);
+    await exactly(`${base}/state`, 1);
+    await first.close();
+    const second = host(); // subscribes again: the broker sends the retained message again
+    await subscribed(second, connectionId);
+    await ready(`${base}/probe`);
+    expect(await eventsOn(`${base}/state`)).toHaveLength(1);
+    await second.close();
+    await publisher.publishAsync(`${base}/state`, '', { qos: 1, retain: true }); // clear it from the broker
+  });
+
   it('picks up an edited subscription list and a deleted connection without a restart', async () => {
     const base = `${root}/edit`;
     const connectionId = await mqttConnection('edit', `${base}/a/# 1`);
