@@ -58,6 +58,22 @@ describe('SchemaForm', () => {
     expect(toCredentials(httpAuthSchema, last, { secretFields, mode: 'create' })).toEqual({ type: 'bearer', token: 's3cret', baseUrl: 'https://api.example.com' });
   });
 
+  it('gives multi-line text (a PEM key, a subscription list) a text area that keeps line breaks, also for a secret', async () => {
+    const schema: JsonSchema = {
+      type: 'object',
+      properties: { brokerUrl: { type: 'string' }, subscriptions: { type: 'string', format: 'multiline' }, tlsKey: { type: 'string', format: 'multiline' } },
+      required: ['brokerUrl'],
+    };
+    let last: FormValues = {};
+    render(<Harness schema={schema} secretFields={['tlsKey']} mode="create" onValues={(v) => (last = v)} />);
+    const key = screen.getByLabelText(/^tlsKey/);
+    expect(key.tagName).toBe('TEXTAREA');
+    expect(screen.getByLabelText(/^subscriptions/).tagName).toBe('TEXTAREA');
+    expect(screen.getByLabelText(/^brokerUrl/).tagName).toBe('INPUT');
+    await userEvent.type(key, '-----BEGIN KEY-----{Enter}abc{Enter}-----END KEY-----');
+    expect(last.tlsKey).toBe('-----BEGIN KEY-----\nabc\n-----END KEY-----');
+  });
+
   it('shows problems next to their fields and links them for screen readers', () => {
     render(
       <SchemaForm schema={kingdeeAuthSchema} values={{ serverUrl: 'x' }} onChange={() => undefined} secretFields={[]} mode="create" problems={{ serverUrl: { kind: 'url' }, acctId: 'acctId: Too small' }} />,

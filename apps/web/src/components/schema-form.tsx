@@ -77,6 +77,19 @@ function SchemaField({ field, value, label, optionLabel, mode, problem, onChange
         ))}
       </select>
     );
+  } else if (field.multiline) {
+    // A password input would drop the line breaks of a PEM key; a secret is still never prefilled.
+    control = (
+      <textarea
+        {...common}
+        rows={field.kind === 'secret' ? 4 : 3}
+        spellCheck={false}
+        autoComplete="off"
+        value={text}
+        onChange={(e) => onChange(e.target.value)}
+        placeholder={field.kind === 'secret' && mode === 'edit' ? t('form.secretPlaceholder') : field.defaultValue !== undefined && field.defaultValue !== '' ? String(field.defaultValue) : undefined}
+      />
+    );
   } else {
     const type = field.kind === 'secret' ? 'password' : field.kind === 'url' ? 'url' : field.kind === 'integer' || field.kind === 'number' ? 'number' : 'text';
     control = (

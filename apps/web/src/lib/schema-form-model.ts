@@ -37,6 +37,8 @@ export interface Field {
   description?: string;
   /** The field that picks one of several shapes (e.g. the HTTP connector's auth `type`). */
   discriminator?: boolean;
+  /** Text with line breaks (JSON Schema `format: "multiline"`, e.g. a PEM certificate): a text area, even for a secret. */
+  multiline?: boolean;
 }
 
 /** Form state: every value as the input holds it (strings, booleans for checkboxes). */
@@ -106,6 +108,7 @@ export function fieldsOf(schema: JsonSchema, values: FormValues, options: FormOp
     if (prop.minLength !== undefined) field.minLength = prop.minLength;
     if (prop.pattern !== undefined) field.pattern = prop.pattern;
     if (prop.description !== undefined) field.description = prop.description;
+    if (prop.format === 'multiline' && (field.kind === 'text' || field.kind === 'secret')) field.multiline = true;
     fields.push(field);
   }
   return fields;

@@ -26,10 +26,11 @@ export const mqttAuthSchema = z.object({
     .max(4000)
     .default('')
     .refine((text) => parseSubscriptions(text).ok, { error: (issue) => subscriptionProblem(String(issue.input)) })
-    .describe('Topic filters for the trigger, one per line: "plant/+/energy 1" (QoS 0 or 1, default 1)'),
-  tlsCa: z.string().max(65_536).optional().describe('PEM CA bundle that signed the broker certificate (mqtts://)'),
-  tlsCert: z.string().max(65_536).optional().describe('PEM client certificate for mutual TLS'),
-  tlsKey: z.string().max(65_536).optional().describe('PEM private key of the client certificate'),
+    .describe('Topic filters for the trigger, one per line: "plant/+/energy 1" (QoS 0 or 1, default 1)')
+    .meta({ format: 'multiline' }),
+  tlsCa: z.string().max(65_536).optional().describe('PEM CA bundle that signed the broker certificate (mqtts://)').meta({ format: 'multiline' }),
+  tlsCert: z.string().max(65_536).optional().describe('PEM client certificate for mutual TLS').meta({ format: 'multiline' }),
+  tlsKey: z.string().max(65_536).optional().describe('PEM private key of the client certificate').meta({ format: 'multiline' }),
   /** false accepts any broker certificate: only for a test broker, never in production. */
   tlsRejectUnauthorized: z.boolean().default(true),
   connectTimeoutMs: z.int().min(500).max(120_000).default(10_000),
@@ -83,7 +84,7 @@ export function topicFilterProblem(filter: string): string | null {
 /** A topic to publish to: no wildcards (MQTT 3.1.1 §4.7.1), no NUL. */
 export function topicNameProblem(topic: string): string | null {
   if (topic.length === 0 || Buffer.byteLength(topic) > 65_535) return 'a topic must be 1 to 65535 bytes';
-  if (/[+#\u0000]/.test(topic)) return 'a topic to publish to must not contain "+", "#" or NUL';
+  if (/[+#]/.test(topic) || topic.includes('\u0000')) return 'a topic to publish to must not contain "+", "#" or NUL';
   return null;
 }
 

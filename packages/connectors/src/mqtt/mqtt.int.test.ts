@@ -15,14 +15,19 @@ import { closePublishers } from './publisher-pool';
 import { publish } from './actions/publish';
 import { mqtt } from './index';
 import { mqttAuthSchema } from './auth';
+import { openSubscriber, type SubscriberState } from './subscriber';
 
 // Against the Mosquitto of the machine (127.0.0.1:1883); every test uses its own topic prefix and client ids.
 const BROKER = 'mqtt://127.0.0.1:1883';
 const run = randomBytes(4).toString('hex');
 const credentials = (extra: Record<string, unknown> = {}) => mqttAuthSchema.parse({ brokerUrl: BROKER, clientIdPrefix: `t${run}`, ...extra });
-const test = (creds: ReturnType<typeof credentials>) => mqtt.testConnection!(createConnectionContext({ credentials: creds, connectionId: `c-${run}` }));
+const test = (creds: ReturnType<typeof credentials>) => {
+  if (!mqtt.testConnection) throw new Error('the mqtt connector has no connection test');
+  return mqtt.testConnection(createConnectionContext({ credentials: creds, connectionId: `c-${run}` }));
+};
 
 let aedes: Aedes;
+let acceptLater = false;
 let aedesServer: Server;
 let aedesPort = 0;
 let tlsDir = '';
@@ -34,7 +39,7 @@ beforeAll(async () => {
   // A broker that checks passwords (Mosquitto here allows anonymous clients).
   aedes = await Aedes.createBroker();
   aedes.authenticate = (_client, username, password, done) => {
-    if (username === 'meter' && password?.toString() === 'right') return done(null, true);
+    if (username === 'meter' && (password?.toString() === 'right' || (password?.toString() === 'later' && acceptLater))) return done(null, true);
     const error = Object.assign(new Error('bad user name or password'), { returnCode: 4 as const });
     done(error, false);
   };
@@ -127,5 +132,34 @@ describe('mqtt testConnection says precisely what failed', () => {
 
   it('TLS spoken to a plain MQTT port', async () => {
     await expect(test(credentials({ brokerUrl: 'mqtts://127.0.0.1:1883' }))).rejects.toMatchObject({ code: 'network', message: expect.stringContaining('TLS') });
+  });
+});
+
+describe('mqtt subscriber', () => {
+  it('reports a refused login and keeps retrying with backoff until the broker accepts it', async () => {
+    const states: SubscriberState[] = [];
+    const subscriber = openSubscriber({
+      credentials: credentials({ brokerUrl: `mqtt://127.0.0.1:${aedesPort}`, username: 'meter', password: 'later', subscriptions: 'x/# 1' }),
+      clientId: `s${run}`,
+      onMessage: async () => undefined,
+      onState: (state) => states.push(state),
+      logger: createTestContext({ credentials: credentials() }).logger,
+      minBackoffMs: 50,
+      maxBackoffMs: 200,
+    });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!states.some((s) => s.state === 'offline' && s.error?.code === 'bad_credentials')) {
+        if (Date.now() > deadline) throw new Error(`no bad_credentials state: ${JSON.stringify(states)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      acceptLater = true;
+      while (!states.some((s) => s.state === 'connected')) {
+        if (Date.now() > deadline) throw new Error(`never connected: ${JSON.stringify(states)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      await subscriber.close();
+    }
   });
 });

@@ -28,13 +28,15 @@ export interface SubscriberOptions {
   /** Filters of an earlier configuration to drop from the persistent session. */
   unsubscribe?: readonly string[];
   /**
-   * Called once per message, one at a time, in arrival order. The acknowledgement (PUBACK) is sent
-   * only after it resolves; if it rejects, the message is not acknowledged and the session is
-   * reconnected so the broker delivers it again.
+   * Called once per message in arrival order, up to `concurrency` at a time (so commits may finish
+   * out of order). The acknowledgement (PUBACK) is sent only after it resolves; if it rejects, the
+   * message is not acknowledged and the session is reconnected so the broker delivers it again.
    */
   onMessage(message: MqttInboundMessage): Promise<void>;
   onState?(state: SubscriberState): void;
   logger: Logger;
+  /** Messages being committed at once (default 16); each PUBACK still waits for its own commit. */
+  concurrency?: number;
   /** Reconnect backoff: first delay, doubled up to the maximum (default 1 s → 30 s). */
   minBackoffMs?: number;
   maxBackoffMs?: number;
@@ -50,8 +52,7 @@ export interface MqttSubscriber {
 /**
  * A persistent-session subscriber (clean: false, stable client id): QoS 1 messages published while
  * it is away are queued by the broker and delivered when it is back, and a message is acknowledged
- * only after `onMessage` committed it. mqtt.js hands packets over one at a time and waits for
- * handleMessage's callback before sending the PUBACK and reading the next packet.
+ * only after `onMessage` committed it.
  */
 export function openSubscriber(options: SubscriberOptions): MqttSubscriber {
   const { credentials, logger } = options;
@@ -59,12 +60,57 @@ export function openSubscriber(options: SubscriberOptions): MqttSubscriber {
   const subscriptions = parsed.ok ? parsed.subscriptions : [];
   const minBackoff = options.minBackoffMs ?? 1000;
   const maxBackoff = options.maxBackoffMs ?? 30_000;
+  const concurrency = options.concurrency ?? 16;
   let backoff = minBackoff;
   let closed = false;
   let pendingUnsubscribe = [...(options.unsubscribe ?? [])].filter((f) => !subscriptions.some((s) => s.filter === f));
   const host = brokerHost(credentials);
 
   const client: MqttClient = connect(credentials.brokerUrl, clientOptions(credentials, { clientId: options.clientId, clean: false, reconnectPeriodMs: minBackoff }));
+
+  // Acknowledge after commit without handling one message at a time. mqtt.js reads the next packet
+  // only once the PUBACK of the current one is handed to _sendPacket, so the PUBACK of a QoS 1
+  // message is held here until its commit resolved, while up to `concurrency` commits run at once.
+  // A PUBACK is dropped when its commit failed or the connection it belongs to is gone (packet ids
+  // are per connection: a stale PUBACK could acknowledge another message after a reconnect).
+  // Relies on mqtt.js 5.16 internals (pinned exactly); mqtt-trigger.int.test.ts proves the behaviour.
+  let epoch = 0;
+  const held = new Map<number, { commit: Promise<void>; epoch: number }>();
+  const internals = client as unknown as { _sendPacket(packet: { cmd: string; messageId?: number }, cb?: (err?: Error) => void, ...rest: unknown[]): void };
+  const sendPacket = internals._sendPacket.bind(client);
+  internals._sendPacket = (packet, cb, ...rest) => {
+    const wait = packet.cmd === 'puback' && packet.messageId !== undefined ? held.get(packet.messageId) : undefined;
+    if (!wait || packet.messageId === undefined) {
+      sendPacket(packet, cb, ...rest);
+      return;
+    }
+    held.delete(packet.messageId);
+    cb?.();
+    wait.commit.then(
+      () => {
+        if (client.connected && epoch === wait.epoch) sendPacket(packet);
+      },
+      () => undefined,
+    );
+  };
+
+  const inflight = new Set<Promise<void>>();
+  let reconnecting = false;
+  const redeliver = (err: unknown, topic: string) => {
+    // Not committed: no PUBACK. Drop the connection so the broker delivers it again (with dup) after the backoff.
+    logger.warn('mqtt message not accepted; reconnecting so the broker delivers it again', { topic, err: String(err) });
+    if (closed || reconnecting) return;
+    reconnecting = true;
+    const wait = backoff;
+    backoff = Math.min(maxBackoff, backoff * 2);
+    epoch += 1;
+    client.end(true, undefined, () => {
+      setTimeout(() => {
+        reconnecting = false;
+        if (!closed) client.reconnect();
+      }, wait).unref();
+    });
+  };
 
   client.handleMessage = (packet: IPublishPacket, callback: (error?: Error) => void) => {
     const message: MqttInboundMessage = {
@@ -76,24 +122,29 @@ export function openSubscriber(options: SubscriberOptions): MqttSubscriber {
       messageId: packet.messageId,
       userProperties: packet.properties?.userProperties,
     };
-    options.onMessage(message).then(
-      () => callback(),
-      (err: unknown) => {
-        // Not committed: no PUBACK. Drop the connection so the broker redelivers it (with dup) after the backoff.
-        logger.warn('mqtt message not accepted; reconnecting so the broker delivers it again', { topic: message.topic, err: String(err) });
-        if (closed) return;
-        const wait = backoff;
-        backoff = Math.min(maxBackoff, backoff * 2);
-        client.end(true, undefined, () => {
-          setTimeout(() => {
-            if (!closed) client.reconnect();
-          }, wait).unref();
-        });
-      },
+    const commit = options.onMessage(message);
+    if (packet.qos > 0 && packet.messageId !== undefined) held.set(packet.messageId, { commit, epoch });
+    const tracked: Promise<void> = commit.then(
+      () => undefined,
+      (err: unknown) => redeliver(err, message.topic),
     );
+    inflight.add(tracked);
+    void tracked.finally(() => inflight.delete(tracked));
+    // Backpressure: with `concurrency` commits running, the next packet is read when one finishes.
+    if (inflight.size < concurrency) callback();
+    else void Promise.race(inflight).then(() => callback());
   };
 
+  client.on('close', () => {
+    epoch += 1;
+    // Each failed or lost connection doubles the wait before the next attempt, up to the maximum.
+    if (!client.connected) {
+      backoff = Math.min(maxBackoff, backoff * 2);
+      client.options.reconnectPeriod = backoff;
+    }
+  });
   client.on('connect', (connack) => {
+    epoch += 1;
     backoff = minBackoff;
     client.options.reconnectPeriod = backoff;
     options.onState?.({ state: 'connected', sessionPresent: connack.sessionPresent });
@@ -121,15 +172,15 @@ export function openSubscriber(options: SubscriberOptions): MqttSubscriber {
     options.onState?.({ state: 'offline', error: failure, retryInMs: backoff });
   });
   client.on('offline', () => {
-    // Exponential backoff: the next reconnect waits longer, up to the maximum.
-    backoff = Math.min(maxBackoff, backoff * 2);
-    client.options.reconnectPeriod = backoff;
     if (!closed) options.onState?.({ state: 'offline', retryInMs: backoff });
   });
 
   return {
     async close() {
       closed = true;
+      // Let the commits in hand finish so their PUBACKs go out before the disconnect.
+      await Promise.allSettled([...inflight]);
+      await new Promise((resolve) => setImmediate(resolve));
       await client.endAsync();
     },
     abandon() {

@@ -19,6 +19,8 @@ export function clientOptions(credentials: MqttCredentials, settings: ClientSett
     keepalive: credentials.keepaliveSeconds,
     connectTimeout: credentials.connectTimeoutMs,
     reconnectPeriod: settings.reconnectPeriodMs,
+    // A long-lived subscriber keeps trying after a refusal (wrong password fixed on the broker, broker busy).
+    reconnectOnConnackError: settings.reconnectPeriodMs > 0,
     // Subscriptions are made by the caller on every (re)connect, so a changed list takes effect.
     resubscribe: false,
     queueQoSZero: false,

@@ -22,6 +22,10 @@ describe('MQTT message → CloudEvent', () => {
     expect(mqttEventId(message('{"v":1}', { messageId: 8 }))).not.toBe(a);
     expect(mqttEventId(message('{"v":1}', { topic: 'other' }))).not.toBe(a);
     expect(mqttEventId(message('{"v":1}', { qos: 0, messageId: undefined }))).not.toBe(mqttEventId(message('{"v":1}', { qos: 0, messageId: undefined })));
+    // A retained message replayed on each subscribe: same topic and payload, whatever the packet id or QoS.
+    const retained = mqttEventId(message('{"state":"on"}', { retain: true, messageId: 3 }));
+    expect(mqttEventId(message('{"state":"on"}', { retain: true, messageId: 9, qos: 0 }))).toBe(retained);
+    expect(mqttEventId(message('{"state":"off"}', { retain: true }))).not.toBe(retained);
   });
 
   it('keeps an unreadable payload as bytes with the reason', () => {

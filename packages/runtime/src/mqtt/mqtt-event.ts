@@ -19,9 +19,13 @@ export function mqttSource(host: string, connectionId: string): string {
  * is a hash of those three and the redelivery is a duplicate PostgreSQL ignores. The broker reuses
  * a packet id only after it got our PUBACK, so two different messages share an id only if they also
  * have the same topic and byte-identical payload (readings with a timestamp or sequence never do).
- * QoS 0 is never redelivered: a random id.
+ * QoS 0 is never redelivered: a random id. A retained message replayed on every (re)subscribe is
+ * identified by topic and payload.
  */
-export function mqttEventId(message: Pick<MqttInboundMessage, 'topic' | 'payload' | 'qos' | 'messageId'>): string {
+export function mqttEventId(message: Pick<MqttInboundMessage, 'topic' | 'payload' | 'qos' | 'messageId' | 'retain'>): string {
+  // retain set on delivery = the broker replays its stored message because we (re)subscribed (live
+  // messages reach existing subscriptions with retain cleared): the same state again, not a new message.
+  if (message.retain) return `mqtt-r-${createHash('sha256').update(message.topic).update('\u0000').update(message.payload).digest('hex').slice(0, 40)}`;
   if (message.qos === 0 || message.messageId === undefined) return randomUUID();
   const hash = createHash('sha256').update(message.topic).update('\u0000').update(String(message.messageId)).update('\u0000').update(message.payload);
   return `mqtt-${hash.digest('hex').slice(0, 40)}`;

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { DataState } from '../../components/data-state';
@@ -8,9 +9,21 @@ import { formatDateTime } from '../../lib/format-date';
 import { trpc } from '../../trpc';
 import { relativeTime } from './relative-time';
 
+/** The current time, refreshed every minute so relative times stay true on an open page. */
+function useNow(fixed: number | undefined): number {
+  const [now, setNow] = useState(() => fixed ?? Date.now());
+  useEffect(() => {
+    if (fixed !== undefined) return;
+    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(timer);
+  }, [fixed]);
+  return fixed ?? now;
+}
+
 /** When the connection was last used, as "3 minutes ago" (the exact time on hover). */
-export function LastUsed({ value, now = Date.now() }: { value: string | null; now?: number }) {
+export function LastUsed({ value, now: fixedNow }: { value: string | null; now?: number }) {
   const { t } = useTranslation('connectionHealth');
+  const now = useNow(fixedNow);
   if (!value) return <span className="muted">{t('lastUsed.never')}</span>;
   return (
     <time dateTime={value} title={t('lastUsed.title', { time: formatDateTime(value) })} className="nowrap">
