@@ -37,7 +37,7 @@ const app = await buildServer({
 try {
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const issued = issueApiKey();
-  await db.prisma.apiKey.create({ data: { name: 'bench', source: '*', prefix: issued.prefix, keyHash: issued.keyHash } });
+  await db.prisma.apiKey.create({ data: { name: 'bench', source: '*', scopes: ['*', 'com.qiao.wecom.*'], prefix: issued.prefix, keyHash: issued.keyHash } });
   const fixture = await createWecomCallbackConnection(db.prisma, box);
 
   const timed = async (requests: (() => Promise<Response>)[], expected: number) => {

@@ -8,7 +8,7 @@ import { clientCertificate, type ClientCertificate } from './client-cert';
 import { IDEMPOTENCY_HEADER, parseIdempotencyKey, requestFingerprint, type IdempotencyStore } from './idempotency';
 import { parseCloudEventRequest } from './parse-cloud-event';
 import type { GatewayRateLimiter } from './rate-limit';
-import { typeAllowed } from './scopes';
+import { CONNECTOR_TYPE_PREFIXES, sourceAllowed, typeAllowed } from './scopes';
 import { claimSignature, SIGNATURE_HEADER, verifySignature } from './signature';
 
 export interface GatewayDeps extends AcceptDeps {
@@ -81,13 +81,16 @@ export async function eventRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
       return sendProblem(reply, { status: 400, title: 'Bad Request', detail: parsed.detail, errors: parsed.errors });
     }
     const event = parsed.event;
-    if (key.source !== '*' && key.source !== event.source) {
-      req.log.warn({ source: event.source }, 'event rejected: source not allowed for key');
-      return sendProblem(reply, { status: 403, title: 'Forbidden', detail: `This API key may only send events with source "${key.source}".`, errors: [{ path: 'source', message: 'not allowed for this API key' }] });
+    if (!sourceAllowed(key.source, event.source)) {
+      req.log.warn({ source: event.source, apiKeyId: key.id }, 'event rejected: source not allowed for key');
+      const detail = key.source === '*'
+        ? `Source "${event.source}" is reserved for events Qiao's connectors receive (WeCom, DingTalk, MQTT); only a key created for exactly that source may send it.`
+        : `This API key may only send events with source "${key.source}".`;
+      return sendProblem(reply, { status: 403, title: 'Forbidden', detail, errors: [{ path: 'source', message: 'not allowed for this API key' }] });
     }
     if (!typeAllowed(key.scopes, event.type)) {
       req.log.warn({ type: event.type, apiKeyId: key.id }, 'event rejected: type outside the key scopes');
-      return sendProblem(reply, { status: 403, title: 'Forbidden', detail: `This API key may not send events of type "${event.type}"; its scopes are: ${key.scopes.join(', ') || '(none)'}.`, errors: [{ path: 'type', message: `"${event.type}" is outside this API key's scopes` }] });
+      return sendProblem(reply, { status: 403, title: 'Forbidden', detail: `This API key may not send events of type "${event.type}"; its scopes are: ${key.scopes.join(', ') || '(none)'}.${CONNECTOR_TYPE_PREFIXES.some((p) => event.type.startsWith(p)) ? ' Types that Qiao\'s connectors publish (com.qiao.wecom.*, com.qiao.dingtalk.*, com.qiao.mqtt.*) are never covered by "*" or a broader pattern; a scope must name them.' : ''}`, errors: [{ path: 'type', message: `"${event.type}" is outside this API key's scopes` }] });
     }
 
     const idempotencyKey = idempotencyHeader.key;

@@ -74,6 +74,36 @@ describe('API key scopes', () => {
   });
 });
 
+describe('events only Qiao\'s connectors publish', () => {
+  // A wildcard key must not stand in for a signed WeCom/DingTalk callback or an MQTT broker: flows
+  // trigger on the type alone, and a forged source+id would make the genuine callback a "duplicate".
+  it('refuses connector event types under a wildcard or broader scope, naming the type, writing nothing', async () => {
+    const key = await admin.apiKeys.create({ name: 'wildcard', scopes: ['*', 'com.qiao.*'] });
+    const before = await rows();
+    for (const type of ['com.qiao.wecom.approval_change', 'com.qiao.dingtalk.bpms_instance_change', 'com.qiao.mqtt.message']) {
+      expectProblem(await post(a, key.key, event(`forged-${type}`, type)), 403, 'type');
+    }
+    expect(await rows()).toEqual(before);
+    expect((await post(a, key.key, event('own-qiao-type', 'com.qiao.stock.checked'))).statusCode).toBe(202);
+  });
+
+  it('refuses a connector source (wecom://, urn:qiao:dingtalk:, mqtt://) to a key that may send any source', async () => {
+    const key = await admin.apiKeys.create({ name: 'any source', scopes: ['*'] });
+    const before = await rows();
+    for (const source of ['wecom://ww0123/1000002', 'urn:qiao:dingtalk:5f0c6f7e-1111-4222-8333-944445555666', 'mqtt://broker/5f0c6f7e-1111-4222-8333-944445555666', 'WECOM://ww0123/1000002']) {
+      const res = await post(a, key.key, JSON.stringify({ specversion: '1.0', id: 'msg-1', source, type: 'com.acme.order.created' }));
+      expectProblem(res, 403, 'source');
+    }
+    expect(await rows()).toEqual(before);
+  });
+
+  it('accepts them from a key that names them explicitly (a deliberate relay)', async () => {
+    const issued = await admin.apiKeys.create({ name: 'relay', source: 'wecom://ww0123/1000002', scopes: ['com.qiao.wecom.*'] });
+    const res = await post(a, issued.key, JSON.stringify({ specversion: '1.0', id: 'relay-1', source: 'wecom://ww0123/1000002', type: 'com.qiao.wecom.approval_change' }));
+    expect(res.statusCode).toBe(202);
+  });
+});
+
 describe('revocation', () => {
   it('takes effect at once on another instance that has the key cached', async () => {
     const key = await admin.apiKeys.create({ name: 'revoked', scopes: ['*'] });
