@@ -173,6 +173,36 @@ describe('DingTalk robot outbox', () => {
     expect(row).toMatchObject({ status: 'sent', uncertain: true, attempts: 2 });
   });
 
+  it('a database hiccup while recording a send does not make the message go out twice', async () => {
+    const robot = await robotConnection();
+    await enqueue(robot.id, 1, 'record-blip');
+    // The drainer's PostgreSQL connection drops once, right when it records `sent` (DingTalk already has the message).
+    let failNext = true;
+    const flaky = new Proxy(db.prisma, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (prop === '$executeRaw') {
+          return (strings: TemplateStringsArray, ...values: unknown[]) => {
+            if (failNext && strings.join('?').includes("'sent'")) {
+              failNext = false;
+              return Promise.reject(new Error('Connection terminated unexpectedly'));
+            }
+            return target.$executeRaw(strings, ...values);
+          };
+        }
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await drainOutbox({ ...deps(), prisma: flaky }, { rateWindowMs: WINDOW_MS, leaseMs: 2000 }).catch(() => undefined);
+    expect(failNext).toBe(false);
+    // Later passes, after the lease: nothing may be sent again.
+    await new Promise((r) => setTimeout(r, 2100));
+    await drainOutbox(deps(), { rateWindowMs: WINDOW_MS, leaseMs: 5000 });
+    expect(contents(robot.token)).toEqual(['record-blip-0']);
+    const row = await db.prisma.outboxMessage.findFirstOrThrow({ where: { connectionId: robot.id } });
+    expect(row).toMatchObject({ status: 'sent', uncertain: false, attempts: 1 });
+  });
+
   it('a permanent refusal is kept as failed with the reason; a retryable one is retried', async () => {
     const robot = await robotConnection();
     await enqueue(robot.id, 2, 'faults');

@@ -174,9 +174,9 @@ async function deliver(deps: OutboxDeps, options: DrainOptions, args: DeliverArg
   }
   const ids = claimed.ids;
   if (!failure) {
-    await deps.prisma.$executeRaw`
+    await recordSent(deps, claimed, () => deps.prisma.$executeRaw`
       UPDATE outbox_messages SET status = 'sent'::"OutboxStatus", "sentAt" = now(), "leaseUntil" = NULL, error = NULL, "updatedAt" = now()
-      WHERE id = ANY(${ids}::uuid[]) AND status = 'sending'::"OutboxStatus"`;
+      WHERE id = ANY(${ids}::uuid[]) AND status = 'sending'::"OutboxStatus"`);
     args.stats.sent += ids.length;
     await deps.connections.recordUse(target.connectionId, null).catch(() => undefined);
     return;
@@ -206,6 +206,25 @@ async function deliver(deps: OutboxDeps, options: DrainOptions, args: DeliverArg
     deps.logger.error({ outboxIds: ids, code: failure.code, message: failure.message }, 'outbox: send failed for good; the message is kept as failed');
   }
   await deps.connections.recordUse(target.connectionId, `${failure.code}: ${failure.message}`.slice(0, 1000)).catch(() => undefined);
+}
+
+/**
+ * The remote side has the message: if this write is lost, the recovery sends it again once the lease
+ * runs out. So a failed write (a dropped connection, a failover) is retried while the lease holds;
+ * after that the row belongs to the recovery and the error propagates.
+ */
+async function recordSent(deps: OutboxDeps, claimed: Claimed, write: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await write();
+      return;
+    } catch (error) {
+      const waitMs = Math.min(5000, 50 * 2 ** attempt);
+      if (Date.now() + waitMs >= claimed.leaseUntil) throw error;
+      deps.logger.warn({ outboxIds: claimed.ids, attempt, err: String(error) }, 'outbox: sent, but could not record it; retrying the write');
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
 }
 
 async function failAll(deps: OutboxDeps, target: { channel: string; connectionId: string }, failure: ConnectorFailure): Promise<void> {
