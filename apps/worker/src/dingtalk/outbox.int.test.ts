@@ -111,6 +111,26 @@ describe('DingTalk robot outbox', () => {
     expect((times.at(-1) ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(2 * WINDOW_MS);
   });
 
+  it('two drainers running at once share the 20-per-window limit and send each message once', async () => {
+    // Two drainers in one process delay each other's calls: a call reaches the robot a variable time
+    // after its claim, which the window must allow for (a breach would throttle the robot for minutes).
+    const robot = await robotConnection();
+    await enqueue(robot.id, 50, 'pair');
+    const deadline = Date.now() + 20_000;
+    const loop = async () => {
+      const ownDeps = deps();
+      while (Date.now() < deadline && (await db.prisma.outboxMessage.count({ where: { connectionId: robot.id, status: { not: 'sent' } } })) > 0) {
+        await drainOutbox(ownDeps, { rateWindowMs: WINDOW_MS });
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await Promise.all([loop(), loop()]);
+    const sent = contents(robot.token);
+    expect(sent).toHaveLength(50);
+    expect(new Set(sent).size).toBe(50);
+    expect(sim.state.robotRejections).toEqual([]);
+  });
+
   it('a repeated enqueue (the step ran again) returns the first entry and sends once', async () => {
     const robot = await robotConnection();
     const port = createOutboxPort(db.prisma);

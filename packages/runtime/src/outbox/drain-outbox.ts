@@ -38,6 +38,8 @@ interface Claimed {
   batchId: string | null;
   leaseUntil: number;
   leaseMs: number;
+  /** The outbox_sends row counting this call in the window. */
+  sendId: bigint;
 }
 
 type ClaimResult = { claimed: Claimed } | { stop: 'empty' | 'window_full' | 'throttled' };
@@ -139,8 +141,8 @@ async function claim(deps: OutboxDeps, args: { target: { channel: string; connec
         "leaseUntil" = now() + make_interval(secs => ${args.leaseMs / 1000}), "updatedAt" = now()
       WHERE id = ANY(${ids}::uuid[])
       RETURNING "leaseUntil"`;
-    await tx.$executeRaw`INSERT INTO outbox_sends (channel, "connectionId") VALUES (${target.channel}, ${target.connectionId}::uuid)`;
-    return { claimed: { ids, payloads: rows.map((r) => r.payload), batchId, leaseUntil: leased[0]?.leaseUntil.getTime() ?? 0, leaseMs: args.leaseMs } };
+    const send = await tx.$queryRaw<{ id: bigint }[]>`INSERT INTO outbox_sends (channel, "connectionId") VALUES (${target.channel}, ${target.connectionId}::uuid) RETURNING id`;
+    return { claimed: { ids, payloads: rows.map((r) => r.payload), batchId, leaseUntil: leased[0]?.leaseUntil.getTime() ?? 0, leaseMs: args.leaseMs, sendId: send[0]?.id ?? 0n } };
   }, TX_OPTIONS);
 }
 
@@ -167,7 +169,11 @@ async function deliver(deps: OutboxDeps, options: DrainOptions, args: DeliverArg
     }
     // No abort on shutdown: a send in progress is finished and recorded, so shutdown never leaves an uncertain message.
     const ctx = createConnectionContext({ credentials: args.credentials, connectionId: target.connectionId, logger: connectorLogger(deps.logger), sessions: deps.sessions });
-    await channel.deliver(ctx, payload);
+    try {
+      await channel.deliver(ctx, payload);
+    } finally {
+      await stampSend(deps, claimed);
+    }
     await options.hooks?.afterDeliver?.(claimed.ids);
   } catch (error) {
     failure = toConnectorFailure(error);
@@ -206,6 +212,17 @@ async function deliver(deps: OutboxDeps, options: DrainOptions, args: DeliverArg
     deps.logger.error({ outboxIds: ids, code: failure.code, message: failure.message }, 'outbox: send failed for good; the message is kept as failed');
   }
   await deps.connections.recordUse(target.connectionId, `${failure.code}: ${failure.message}`.slice(0, 1000)).catch(() => undefined);
+}
+
+/**
+ * The call is counted in the window from its claim, which is before the remote side saw it; how much
+ * before varies (a slow connect, a busy event loop, another drainer). Re-dated to when the answer came
+ * back, which is after the arrival, the window can only count it longer than the remote side does.
+ */
+async function stampSend(deps: OutboxDeps, claimed: Claimed): Promise<void> {
+  await deps.prisma.$executeRaw`UPDATE outbox_sends SET at = now() WHERE id = ${claimed.sendId}`.catch((err: unknown) => {
+    deps.logger.warn({ outboxIds: claimed.ids, err: String(err) }, 'outbox: could not re-date the send in the rate window; it counts from its claim');
+  });
 }
 
 /**
