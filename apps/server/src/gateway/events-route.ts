@@ -9,7 +9,7 @@ import { IDEMPOTENCY_HEADER, parseIdempotencyKey, requestFingerprint, type Idemp
 import { parseCloudEventRequest } from './parse-cloud-event';
 import type { GatewayRateLimiter } from './rate-limit';
 import { CONNECTOR_TYPE_PREFIXES, sourceAllowed, typeAllowed } from './scopes';
-import { claimSignature, SIGNATURE_HEADER, verifySignature } from './signature';
+import { claimSignature, releaseSignature, SIGNATURE_HEADER, verifySignature } from './signature';
 
 export interface GatewayDeps extends AcceptDeps {
   verifier: ApiKeyVerifier;
@@ -67,13 +67,21 @@ export async function eventRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
 
     const signatureHeader = req.headers[SIGNATURE_HEADER];
+    let signedDigest: string | null = null;
     if (key.requireSignature || signatureHeader !== undefined) {
-      const refused = await checkSignature(deps, { key, header: signatureHeader, body });
-      if (refused) {
+      const checked = await checkSignature(deps, { key, header: signatureHeader, body });
+      if ('refused' in checked) {
+        const { refused } = checked;
         req.log.warn({ apiKeyId: key.id, msg: refused.message }, 'event rejected: signature');
         return sendProblem(reply, { status: refused.status, title: refused.status === 401 ? 'Unauthorized' : 'Service Unavailable', detail: refused.message, errors: [{ path: 'X-Qiao-Signature', message: refused.message }] });
       }
+      signedDigest = checked.digest;
     }
+    // A 409 or 503 tells the sender to retry; the same signed bytes must then not count as a replay.
+    const forgetSignature = async () => {
+      if (signedDigest === null) return;
+      await releaseSignature(deps.redis, { prefix: deps.redisPrefix, apiKeyId: key.id, digest: signedDigest }).catch((e: unknown) => req.log.warn({ err: String(e) }, 'could not release a signature claim; a retry must be signed anew'));
+    };
 
     const parsed = parseCloudEventRequest(req.headers, body);
     if (!parsed.ok) {
@@ -101,6 +109,7 @@ export async function eventRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
         return sendProblem(reply, { status: 422, title: 'Unprocessable Content', detail: `Idempotency-Key "${idempotencyKey}" was already used with a different request; use a new key for a new request.`, errors: [{ path: 'Idempotency-Key', message: 'already used with a different payload' }] });
       }
       if (claim.kind === 'in_flight') {
+        await forgetSignature();
         return sendProblem(reply.header('retry-after', '1'), { status: 409, title: 'Conflict', detail: `A request with Idempotency-Key "${idempotencyKey}" is still being processed; retry shortly.`, errors: [{ path: 'Idempotency-Key', message: 'the first request with this key is still in flight' }] });
       }
       if (claim.kind === 'replay') {
@@ -115,6 +124,7 @@ export async function eventRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
       if (cert && !result.duplicate) await recordCertificate(deps, req, result.receipt.id, cert);
       response = { status: result.duplicate ? 200 : 202, body: { duplicate: result.duplicate, ...result.receipt } };
     } catch (err) {
+      await forgetSignature();
       if (idempotencyKey !== null) await deps.idempotency.release({ apiKeyId: key.id, key: idempotencyKey }).catch((e: unknown) => req.log.error({ err: e }, 'could not release an Idempotency-Key claim'));
       throw err;
     }
@@ -145,20 +155,23 @@ async function rateLimit(req: FastifyRequest, deps: GatewayDeps, key: VerifiedKe
   }
 }
 
-async function checkSignature(deps: GatewayDeps, input: { key: VerifiedKey; header: string | string[] | undefined; body: Buffer }): Promise<{ status: number; message: string } | null> {
-  if (Array.isArray(input.header)) return { status: 401, message: 'Send X-Qiao-Signature once.' };
-  if (!input.key.signingSecret) return { status: 401, message: 'X-Qiao-Signature was sent but this API key has no signing secret; create one in Settings → API keys.' };
+type SignatureOutcome = { refused: { status: number; message: string } } | { digest: string };
+
+async function checkSignature(deps: GatewayDeps, input: { key: VerifiedKey; header: string | string[] | undefined; body: Buffer }): Promise<SignatureOutcome> {
+  const refuse = (status: number, message: string): SignatureOutcome => ({ refused: { status, message } });
+  if (Array.isArray(input.header)) return refuse(401, 'Send X-Qiao-Signature once.');
+  if (!input.key.signingSecret) return refuse(401, 'X-Qiao-Signature was sent but this API key has no signing secret; create one in Settings → API keys.');
   const check = verifySignature({ header: input.header, secret: input.key.signingSecret, body: input.body, nowSeconds: Math.floor(Date.now() / 1000) });
-  if (!check.ok) return { status: 401, message: check.message };
+  if (!check.ok) return refuse(401, check.message);
   let fresh: boolean;
   try {
     fresh = await claimSignature(deps.redis, { prefix: deps.redisPrefix, apiKeyId: input.key.id, digest: check.digest });
   } catch {
     // Without the replay memory a signed request cannot be proven fresh; refuse rather than risk a replay.
-    return { status: 503, message: 'Signed requests cannot be checked for replays right now; nothing was accepted. Retry later.' };
+    return refuse(503, 'Signed requests cannot be checked for replays right now; nothing was accepted. Retry later.');
   }
-  if (!fresh) return { status: 401, message: 'X-Qiao-Signature was already used; sign every request anew (a new t), and use Idempotency-Key to retry safely.' };
-  return null;
+  if (!fresh) return refuse(401, 'X-Qiao-Signature was already used; sign every request anew (a new t), and use Idempotency-Key to retry safely.');
+  return { digest: check.digest };
 }
 
 async function recordCertificate(deps: GatewayDeps, req: FastifyRequest, eventRowId: string, cert: ClientCertificate): Promise<void> {

@@ -176,6 +176,33 @@ describe('signed requests', () => {
     expect(expectProblem(await post(a, plain.key, event('sig-3'), { 'x-qiao-signature': sign(event('sig-3')) }), 401, 'X-Qiao-Signature').detail).toMatch(/no signing secret/);
   });
 
+  // The 503 and 409 answers say "retry": retrying the very same signed request must then work, or a
+  // sender that follows the advice gets a permanent-looking 401 and may drop the event.
+  it('a signed request that was not accepted (503: not stored) may be retried as is', async () => {
+    await a.db.prisma.$executeRawUnsafe(`CREATE FUNCTION qiao_test_fail_insert() RETURNS trigger AS $$ BEGIN IF NEW."eventId" = 'sig-503' THEN RAISE EXCEPTION 'disk full (test)' USING ERRCODE = '53100'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await a.db.prisma.$executeRawUnsafe('CREATE TRIGGER qiao_test_fail_insert BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION qiao_test_fail_insert()');
+    const body = event('sig-503');
+    const header = sign(body);
+    try {
+      expectProblem(await post(a, key.key, body, { 'x-qiao-signature': header }), 503);
+    } finally {
+      await a.db.prisma.$executeRawUnsafe('DROP TRIGGER qiao_test_fail_insert ON events');
+      await a.db.prisma.$executeRawUnsafe('DROP FUNCTION qiao_test_fail_insert()');
+    }
+    expect((await post(b, key.key, body, { 'x-qiao-signature': header })).statusCode).toBe(202);
+    // Once accepted, the same signature is a replay again.
+    expectProblem(await post(a, key.key, body, { 'x-qiao-signature': header }), 401, 'X-Qiao-Signature');
+  });
+
+  it('a signed request answered 409 (Idempotency-Key in flight) may be retried as is', async () => {
+    const body = event('sig-409');
+    const header = sign(body);
+    await a.db.prisma.idempotencyKey.create({ data: { apiKeyId: key.id, key: 'sig-409', fingerprint: requestFingerprint({ 'content-type': 'application/cloudevents+json' }, Buffer.from(body)), lockedUntil: new Date(Date.now() + 30_000), expiresAt: new Date(Date.now() + 3600_000) } });
+    expectProblem(await post(a, key.key, body, { 'x-qiao-signature': header, 'idempotency-key': 'sig-409' }), 409, 'Idempotency-Key');
+    await a.db.prisma.idempotencyKey.deleteMany({ where: { apiKeyId: key.id, key: 'sig-409' } });
+    expect((await post(a, key.key, body, { 'x-qiao-signature': header, 'idempotency-key': 'sig-409' })).statusCode).toBe(202);
+  });
+
   it('rotating the secret retires the old one at once', async () => {
     const { signingSecret } = await admin.apiKeys.rotateSigningSecret({ id: key.id });
     const body = event('sig-4');

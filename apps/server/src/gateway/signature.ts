@@ -52,3 +52,8 @@ export async function claimSignature(redis: Redis, options: { prefix: string; ap
   const result = await redis.set(`${options.prefix}:gw:sig:${options.apiKeyId}:${options.digest}`, '1', 'PX', SIGNATURE_TOLERANCE_SECONDS * 2 * 1000, 'NX');
   return result === 'OK';
 }
+
+/** Forgets a claimed signature whose request was not accepted (503, 409): the sender's retry of the same bytes is then not a replay. */
+export async function releaseSignature(redis: Redis, options: { prefix: string; apiKeyId: string; digest: string }): Promise<void> {
+  await redis.del(`${options.prefix}:gw:sig:${options.apiKeyId}:${options.digest}`);
+}
