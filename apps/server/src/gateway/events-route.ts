@@ -67,9 +67,11 @@ export async function eventRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
 
     const signatureHeader = req.headers[SIGNATURE_HEADER];
+    let fingerprintMemo: string | undefined;
+    const fingerprint = () => (fingerprintMemo ??= requestFingerprint(req.headers, body));
     let signedDigest: string | null = null;
     if (key.requireSignature || signatureHeader !== undefined) {
-      const checked = await checkSignature(deps, { key, header: signatureHeader, body });
+      const checked = await checkSignature(deps, { key, header: signatureHeader, body, fingerprint: fingerprint() });
       if ('refused' in checked) {
         const { refused } = checked;
         req.log.warn({ apiKeyId: key.id, msg: refused.message }, 'event rejected: signature');
@@ -80,7 +82,7 @@ export async function eventRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
     // A 409 or 503 tells the sender to retry; the same signed bytes must then not count as a replay.
     const forgetSignature = async () => {
       if (signedDigest === null) return;
-      await releaseSignature(deps.redis, { prefix: deps.redisPrefix, apiKeyId: key.id, digest: signedDigest }).catch((e: unknown) => req.log.warn({ err: String(e) }, 'could not release a signature claim; a retry must be signed anew'));
+      await releaseSignature(deps.redis, { prefix: deps.redisPrefix, apiKeyId: key.id, digest: signedDigest, fingerprint: fingerprint() }).catch((e: unknown) => req.log.warn({ err: String(e) }, 'could not release a signature claim; a retry must be signed anew'));
     };
 
     const parsed = parseCloudEventRequest(req.headers, body);
@@ -103,7 +105,7 @@ export async function eventRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
 
     const idempotencyKey = idempotencyHeader.key;
     if (idempotencyKey !== null) {
-      const claim = await deps.idempotency.claim({ apiKeyId: key.id, key: idempotencyKey, fingerprint: requestFingerprint(req.headers, body) });
+      const claim = await deps.idempotency.claim({ apiKeyId: key.id, key: idempotencyKey, fingerprint: fingerprint() });
       if (claim.kind === 'mismatch') {
         req.log.warn({ apiKeyId: key.id }, 'event rejected: Idempotency-Key reused with another payload');
         return sendProblem(reply, { status: 422, title: 'Unprocessable Content', detail: `Idempotency-Key "${idempotencyKey}" was already used with a different request; use a new key for a new request.`, errors: [{ path: 'Idempotency-Key', message: 'already used with a different payload' }] });
@@ -157,7 +159,7 @@ async function rateLimit(req: FastifyRequest, deps: GatewayDeps, key: VerifiedKe
 
 type SignatureOutcome = { refused: { status: number; message: string } } | { digest: string };
 
-async function checkSignature(deps: GatewayDeps, input: { key: VerifiedKey; header: string | string[] | undefined; body: Buffer }): Promise<SignatureOutcome> {
+async function checkSignature(deps: GatewayDeps, input: { key: VerifiedKey; header: string | string[] | undefined; body: Buffer; fingerprint: string }): Promise<SignatureOutcome> {
   const refuse = (status: number, message: string): SignatureOutcome => ({ refused: { status, message } });
   if (Array.isArray(input.header)) return refuse(401, 'Send X-Qiao-Signature once.');
   if (!input.key.signingSecret) return refuse(401, 'X-Qiao-Signature was sent but this API key has no signing secret; create one in Settings → API keys.');
@@ -165,7 +167,7 @@ async function checkSignature(deps: GatewayDeps, input: { key: VerifiedKey; head
   if (!check.ok) return refuse(401, check.message);
   let fresh: boolean;
   try {
-    fresh = await claimSignature(deps.redis, { prefix: deps.redisPrefix, apiKeyId: input.key.id, digest: check.digest });
+    fresh = await claimSignature(deps.redis, { prefix: deps.redisPrefix, apiKeyId: input.key.id, digest: check.digest, fingerprint: input.fingerprint });
   } catch {
     // Without the replay memory a signed request cannot be proven fresh; refuse rather than risk a replay.
     return refuse(503, 'Signed requests cannot be checked for replays right now; nothing was accepted. Retry later.');

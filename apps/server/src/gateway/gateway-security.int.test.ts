@@ -189,6 +189,19 @@ describe('signed requests', () => {
       await a.db.prisma.$executeRawUnsafe('DROP TRIGGER qiao_test_fail_insert ON events');
       await a.db.prisma.$executeRawUnsafe('DROP FUNCTION qiao_test_fail_insert()');
     }
+    // Only the very same request: the released signature does not carry other attributes (binary mode does not sign ce-* headers).
+    const binary = { authorization: `Bearer ${key.key}`, 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': 'sig-503-bin', 'ce-source': '/test/erp', 'ce-type': 'com.acme.order.created', 'x-qiao-signature': sign('{"n":1}') };
+    await a.db.prisma.$executeRawUnsafe(`CREATE FUNCTION qiao_test_fail_insert() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk full (test)' USING ERRCODE = '53100'; END $$ LANGUAGE plpgsql`);
+    await a.db.prisma.$executeRawUnsafe('CREATE TRIGGER qiao_test_fail_insert BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION qiao_test_fail_insert()');
+    try {
+      expectProblem(await a.app.inject({ method: 'POST', url: '/api/events', headers: binary, payload: '{"n":1}' }), 503);
+    } finally {
+      await a.db.prisma.$executeRawUnsafe('DROP TRIGGER qiao_test_fail_insert ON events');
+      await a.db.prisma.$executeRawUnsafe('DROP FUNCTION qiao_test_fail_insert()');
+    }
+    expectProblem(await a.app.inject({ method: 'POST', url: '/api/events', headers: { ...binary, 'ce-type': 'com.acme.order.cancelled' }, payload: '{"n":1}' }), 401, 'X-Qiao-Signature');
+    expect((await b.app.inject({ method: 'POST', url: '/api/events', headers: binary, payload: '{"n":1}' })).statusCode).toBe(202);
+
     expect((await post(b, key.key, body, { 'x-qiao-signature': header })).statusCode).toBe(202);
     // Once accepted, the same signature is a replay again.
     expectProblem(await post(a, key.key, body, { 'x-qiao-signature': header }), 401, 'X-Qiao-Signature');
