@@ -141,9 +141,10 @@ export async function eventRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
 async function authenticate(req: FastifyRequest, verifier: ApiKeyVerifier): Promise<VerifiedKey | null> {
   const header = req.headers.authorization;
   if (!header) return null;
-  const [scheme, token] = header.split(' ');
-  if (scheme?.toLowerCase() !== 'bearer' || !token) return null;
-  return verifier.verify(token.trim());
+  // RFC 9110: the scheme is case-insensitive and followed by one or more spaces; the token itself has none.
+  const token = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1];
+  if (!token) return null;
+  return verifier.verify(token);
 }
 
 /** Seconds to wait, or null when allowed. If Redis cannot answer, events are let through (and logged): accepting beats limiting. */
