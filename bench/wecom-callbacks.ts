@@ -29,10 +29,11 @@ const queue = createStepQueue(redis, prefix);
 const logger = pino({ level: 'warn' });
 const box = createSecretBox(randomBytes(32));
 const app = await buildServer({
-  services: { prisma: db.prisma, box, queue, logger, verifier: new ApiKeyVerifier(db.prisma), sessionTtlMs: 3600_000, cookieSecure: false, production: false },
+  services: { prisma: db.prisma, box, queue, logger, verifier: new ApiKeyVerifier({ prisma: db.prisma, box, redis, versionKey: `${prefix}:gw:api-keys-version` }), sessionTtlMs: 3600_000, cookieSecure: false, production: false },
   maxEventBytes: 1024 * 1024,
   logger,
   pingRedis: async () => void (await redis.ping()),
+  gateway: { redis, redisPrefix: prefix, rateLimitPerMinute: 1_000_000, idempotencyTtlMs: 3600_000 },
 });
 try {
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -94,6 +95,8 @@ try {
   await app.close();
   await queue.queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
+  const leftovers = await redis.keys(`${prefix}:gw:*`);
+  if (leftovers.length > 0) await redis.del(...leftovers);
   redis.disconnect();
   await db.drop();
 }
