@@ -38,7 +38,7 @@ const app = await buildServer({
 try {
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const issued = issueApiKey();
-  await db.prisma.apiKey.create({ data: { name: 'bench', source: '*', prefix: issued.prefix, keyHash: issued.keyHash } });
+  await db.prisma.apiKey.create({ data: { name: 'bench', source: '*', scopes: ['*', 'com.qiao.wecom.*'], prefix: issued.prefix, keyHash: issued.keyHash } });
   const fixture = await createWecomCallbackConnection(db.prisma, box);
 
   const timed = async (requests: (() => Promise<Response>)[], expected: number) => {
@@ -95,6 +95,8 @@ try {
   await app.close();
   await queue.queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
+  const leftovers = await redis.keys(`${prefix}:gw:*`);
+  if (leftovers.length > 0) await redis.del(...leftovers);
   redis.disconnect();
   await db.drop();
 }

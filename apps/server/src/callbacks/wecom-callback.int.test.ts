@@ -157,8 +157,11 @@ describe('WeCom callback URL', () => {
     const before = await counts();
     const delivered = await simPost('callbacks/approval-change', { spNo: `forged-${tamper}`, tamper });
     expect(delivered.status).toBe(status);
-    const problem = JSON.parse(delivered.body) as { detail: string };
+    const problem = JSON.parse(delivered.body) as { detail: string; errors?: { path: string }[] };
     expect(problem.detail).toBe('The callback could not be verified; nothing was accepted.');
+    // Which field, not why: enough for whoever configures the callback, nothing for someone probing it.
+    const field = { signature: 'msg_signature', timestamp: 'timestamp', receiveid: 'Encrypt', padding: 'Encrypt' }[tamper];
+    expect(problem.errors?.map((e) => e.path)).toEqual([field]);
     expect(await counts()).toEqual(before);
     const reason = { signature: 'bad_signature', timestamp: 'stale_timestamp', receiveid: 'bad_receive_id', padding: 'bad_padding' }[tamper];
     expect(logged).toContainEqual(expect.objectContaining({ msg: 'wecom callback rejected', reason, connectionId }));
@@ -183,7 +186,9 @@ describe('WeCom callback URL', () => {
     expect((await post(signed.query, signed.body)).statusCode).toBe(400);
     expect((await post(signed.query, 'x'.repeat(300_000))).statusCode).toBe(413);
     expect((await post(signed.query, '<xml><Encrypt>')).statusCode).toBe(400);
-    expect((await post({}, signed.body)).statusCode).toBe(400);
+    const missing = await post({}, signed.body);
+    expect(missing.statusCode).toBe(400);
+    expect((JSON.parse(missing.body) as { errors?: { path: string }[] }).errors?.map((e) => e.path)).toEqual(['msg_signature']);
     const nul = buildWecomCallback({ ...secrets, agentId: 1, message: toWecomXml({ MsgType: 'event', Event: 'click', EventKey: 'a\u0000b' }) });
     expect((await post(nul.query, nul.body)).statusCode).toBe(400);
     expect(await counts()).toEqual(before);

@@ -76,17 +76,19 @@ export async function wecomCallbackRoutes(app: FastifyInstance, deps: WecomCallb
     return sendProblem(reply, { status: 404, title: 'Not Found', detail: 'No WeCom callback is configured here.' });
   };
 
-  const refuse = (req: FastifyRequest, reply: FastifyReply, args: { connectionId: string; reason: WecomCallbackFailure; message: string }) => {
+  const refuse = (req: FastifyRequest, reply: FastifyReply, args: { connectionId: string; reason: WecomCallbackFailure; message: string; ciphertext: 'Encrypt' | 'echostr' }) => {
     req.log.warn({ connectionId: args.connectionId, reason: args.reason, msg: args.message, ip: req.ip }, 'wecom callback rejected');
     const status = UNAUTHORISED.has(args.reason) ? 401 : 400;
-    return sendProblem(reply, { status, title: status === 401 ? 'Unauthorized' : 'Bad Request', detail: 'The callback could not be verified; nothing was accepted.' });
+    // The field, not the reason: enough to find a misconfiguration, nothing more for someone probing.
+    const path = fieldOf(args.reason, args.message, args.ciphertext);
+    return sendProblem(reply, { status, title: status === 401 ? 'Unauthorized' : 'Bad Request', detail: 'The callback could not be verified; nothing was accepted.', errors: [{ path, message: 'could not be verified' }] });
   };
 
   app.get(PATH, async (req, reply) => {
     const target = await targetOf(req);
     if (!target) return notFound(req, reply);
     const opened = openWecomUrlVerification(target.secrets, req.query as Record<string, unknown>);
-    if (!opened.ok) return refuse(req, reply, { connectionId: target.connectionId, ...opened });
+    if (!opened.ok) return refuse(req, reply, { connectionId: target.connectionId, ...opened, ciphertext: 'echostr' });
     req.log.info({ connectionId: target.connectionId }, 'wecom callback URL verified');
     // Exactly the plaintext: no quotes, no BOM, no newline.
     return reply.code(200).type('text/plain; charset=utf-8').send(opened.value);
@@ -97,7 +99,7 @@ export async function wecomCallbackRoutes(app: FastifyInstance, deps: WecomCallb
     if (!target) return notFound(req, reply);
     const body = typeof req.body === 'string' ? req.body : '';
     const opened = openWecomEventPost(target.secrets, req.query as Record<string, unknown>, body);
-    if (!opened.ok) return refuse(req, reply, { connectionId: target.connectionId, ...opened });
+    if (!opened.ok) return refuse(req, reply, { connectionId: target.connectionId, ...opened, ciphertext: 'Encrypt' });
     const event = toWecomCloudEvent(opened.value, { corpId: target.secrets.corpId, agentId: target.agentId });
     const checked = event ? cloudEventSchema.safeParse(event) : undefined;
     if (!checked?.success) {
@@ -110,4 +112,22 @@ export async function wecomCallbackRoutes(app: FastifyInstance, deps: WecomCallb
     // WeCom wants HTTP 200 within 5 s; an empty body means "no passive reply". A repeat is 200 too, so WeCom stops retrying.
     return reply.code(200).type('text/plain; charset=utf-8').send('');
   });
+}
+
+const QUERY_PARAMETERS = ['msg_signature', 'timestamp', 'nonce', 'echostr'] as const;
+
+function fieldOf(reason: WecomCallbackFailure, message: string, ciphertext: 'Encrypt' | 'echostr'): string {
+  switch (reason) {
+    case 'missing_parameter':
+      return QUERY_PARAMETERS.find((name) => message.startsWith(name)) ?? '(query)';
+    case 'bad_signature':
+      return 'msg_signature';
+    case 'stale_timestamp':
+      return 'timestamp';
+    case 'bad_body':
+    case 'bad_xml':
+      return '(body)';
+    default:
+      return ciphertext;
+  }
 }

@@ -59,6 +59,15 @@ describe('POST /api/events', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('reads the Authorization header as HTTP defines it: any case of "Bearer", one or more spaces', async () => {
+    for (const [i, authorization] of [`bearer ${h.apiKey}`, `Bearer  ${h.apiKey}`, `BEARER\t${h.apiKey} `].entries()) {
+      expect((await post(JSON.stringify(order(`auth-${i}`)), { authorization })).statusCode, authorization).toBe(202);
+    }
+    for (const authorization of [`Bearer${h.apiKey}`, `Basic ${h.apiKey}`, `Bearer ${h.apiKey} extra`]) {
+      expect((await post(JSON.stringify(order('auth-bad')), { authorization })).statusCode, authorization).toBe(401);
+    }
+  });
+
   it('accepts binary mode (ce-* headers, data in the body)', async () => {
     const { data, ...attrs } = order('evt-bin');
     const headers = Object.fromEntries(Object.entries(attrs).map(([k, v]) => [`ce-${k}`, String(v)]));

@@ -8,8 +8,8 @@ import { clientCertificate, type ClientCertificate } from './client-cert';
 import { IDEMPOTENCY_HEADER, parseIdempotencyKey, requestFingerprint, type IdempotencyStore } from './idempotency';
 import { parseCloudEventRequest } from './parse-cloud-event';
 import type { GatewayRateLimiter } from './rate-limit';
-import { typeAllowed } from './scopes';
-import { claimSignature, SIGNATURE_HEADER, verifySignature } from './signature';
+import { CONNECTOR_TYPE_PREFIXES, sourceAllowed, typeAllowed } from './scopes';
+import { claimSignature, releaseSignature, SIGNATURE_HEADER, verifySignature } from './signature';
 
 export interface GatewayDeps extends AcceptDeps {
   verifier: ApiKeyVerifier;
@@ -67,13 +67,23 @@ export async function eventRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
 
     const signatureHeader = req.headers[SIGNATURE_HEADER];
+    let fingerprintMemo: string | undefined;
+    const fingerprint = () => (fingerprintMemo ??= requestFingerprint(req.headers, body));
+    let signedDigest: string | null = null;
     if (key.requireSignature || signatureHeader !== undefined) {
-      const refused = await checkSignature(deps, { key, header: signatureHeader, body });
-      if (refused) {
+      const checked = await checkSignature(deps, { key, header: signatureHeader, body, fingerprint: fingerprint() });
+      if ('refused' in checked) {
+        const { refused } = checked;
         req.log.warn({ apiKeyId: key.id, msg: refused.message }, 'event rejected: signature');
         return sendProblem(reply, { status: refused.status, title: refused.status === 401 ? 'Unauthorized' : 'Service Unavailable', detail: refused.message, errors: [{ path: 'X-Qiao-Signature', message: refused.message }] });
       }
+      signedDigest = checked.digest;
     }
+    // A 409 or 503 tells the sender to retry; the same signed bytes must then not count as a replay.
+    const forgetSignature = async () => {
+      if (signedDigest === null) return;
+      await releaseSignature(deps.redis, { prefix: deps.redisPrefix, apiKeyId: key.id, digest: signedDigest, fingerprint: fingerprint() }).catch((e: unknown) => req.log.warn({ err: String(e) }, 'could not release a signature claim; a retry must be signed anew'));
+    };
 
     const parsed = parseCloudEventRequest(req.headers, body);
     if (!parsed.ok) {
@@ -81,23 +91,27 @@ export async function eventRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
       return sendProblem(reply, { status: 400, title: 'Bad Request', detail: parsed.detail, errors: parsed.errors });
     }
     const event = parsed.event;
-    if (key.source !== '*' && key.source !== event.source) {
-      req.log.warn({ source: event.source }, 'event rejected: source not allowed for key');
-      return sendProblem(reply, { status: 403, title: 'Forbidden', detail: `This API key may only send events with source "${key.source}".`, errors: [{ path: 'source', message: 'not allowed for this API key' }] });
+    if (!sourceAllowed(key.source, event.source)) {
+      req.log.warn({ source: event.source, apiKeyId: key.id }, 'event rejected: source not allowed for key');
+      const detail = key.source === '*'
+        ? `Source "${event.source}" is reserved for events Qiao's connectors receive (WeCom, DingTalk, MQTT); only a key created for exactly that source may send it.`
+        : `This API key may only send events with source "${key.source}".`;
+      return sendProblem(reply, { status: 403, title: 'Forbidden', detail, errors: [{ path: 'source', message: 'not allowed for this API key' }] });
     }
     if (!typeAllowed(key.scopes, event.type)) {
       req.log.warn({ type: event.type, apiKeyId: key.id }, 'event rejected: type outside the key scopes');
-      return sendProblem(reply, { status: 403, title: 'Forbidden', detail: `This API key may not send events of type "${event.type}"; its scopes are: ${key.scopes.join(', ') || '(none)'}.`, errors: [{ path: 'type', message: `"${event.type}" is outside this API key's scopes` }] });
+      return sendProblem(reply, { status: 403, title: 'Forbidden', detail: `This API key may not send events of type "${event.type}"; its scopes are: ${key.scopes.join(', ') || '(none)'}.${CONNECTOR_TYPE_PREFIXES.some((p) => event.type.startsWith(p)) ? ' Types that Qiao\'s connectors publish (com.qiao.wecom.*, com.qiao.dingtalk.*, com.qiao.mqtt.*) are never covered by "*" or a broader pattern; a scope must name them.' : ''}`, errors: [{ path: 'type', message: `"${event.type}" is outside this API key's scopes` }] });
     }
 
     const idempotencyKey = idempotencyHeader.key;
     if (idempotencyKey !== null) {
-      const claim = await deps.idempotency.claim({ apiKeyId: key.id, key: idempotencyKey, fingerprint: requestFingerprint(req.headers, body) });
+      const claim = await deps.idempotency.claim({ apiKeyId: key.id, key: idempotencyKey, fingerprint: fingerprint() });
       if (claim.kind === 'mismatch') {
         req.log.warn({ apiKeyId: key.id }, 'event rejected: Idempotency-Key reused with another payload');
         return sendProblem(reply, { status: 422, title: 'Unprocessable Content', detail: `Idempotency-Key "${idempotencyKey}" was already used with a different request; use a new key for a new request.`, errors: [{ path: 'Idempotency-Key', message: 'already used with a different payload' }] });
       }
       if (claim.kind === 'in_flight') {
+        await forgetSignature();
         return sendProblem(reply.header('retry-after', '1'), { status: 409, title: 'Conflict', detail: `A request with Idempotency-Key "${idempotencyKey}" is still being processed; retry shortly.`, errors: [{ path: 'Idempotency-Key', message: 'the first request with this key is still in flight' }] });
       }
       if (claim.kind === 'replay') {
@@ -112,6 +126,7 @@ export async function eventRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
       if (cert && !result.duplicate) await recordCertificate(deps, req, result.receipt.id, cert);
       response = { status: result.duplicate ? 200 : 202, body: { duplicate: result.duplicate, ...result.receipt } };
     } catch (err) {
+      await forgetSignature();
       if (idempotencyKey !== null) await deps.idempotency.release({ apiKeyId: key.id, key: idempotencyKey }).catch((e: unknown) => req.log.error({ err: e }, 'could not release an Idempotency-Key claim'));
       throw err;
     }
@@ -126,9 +141,10 @@ export async function eventRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
 async function authenticate(req: FastifyRequest, verifier: ApiKeyVerifier): Promise<VerifiedKey | null> {
   const header = req.headers.authorization;
   if (!header) return null;
-  const [scheme, token] = header.split(' ');
-  if (scheme?.toLowerCase() !== 'bearer' || !token) return null;
-  return verifier.verify(token.trim());
+  // RFC 9110: the scheme is case-insensitive and followed by one or more spaces; the token itself has none.
+  const token = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1];
+  if (!token) return null;
+  return verifier.verify(token);
 }
 
 /** Seconds to wait, or null when allowed. If Redis cannot answer, events are let through (and logged): accepting beats limiting. */
@@ -142,20 +158,23 @@ async function rateLimit(req: FastifyRequest, deps: GatewayDeps, key: VerifiedKe
   }
 }
 
-async function checkSignature(deps: GatewayDeps, input: { key: VerifiedKey; header: string | string[] | undefined; body: Buffer }): Promise<{ status: number; message: string } | null> {
-  if (Array.isArray(input.header)) return { status: 401, message: 'Send X-Qiao-Signature once.' };
-  if (!input.key.signingSecret) return { status: 401, message: 'X-Qiao-Signature was sent but this API key has no signing secret; create one in Settings → API keys.' };
+type SignatureOutcome = { refused: { status: number; message: string } } | { digest: string };
+
+async function checkSignature(deps: GatewayDeps, input: { key: VerifiedKey; header: string | string[] | undefined; body: Buffer; fingerprint: string }): Promise<SignatureOutcome> {
+  const refuse = (status: number, message: string): SignatureOutcome => ({ refused: { status, message } });
+  if (Array.isArray(input.header)) return refuse(401, 'Send X-Qiao-Signature once.');
+  if (!input.key.signingSecret) return refuse(401, 'X-Qiao-Signature was sent but this API key has no signing secret; create one in Settings → API keys.');
   const check = verifySignature({ header: input.header, secret: input.key.signingSecret, body: input.body, nowSeconds: Math.floor(Date.now() / 1000) });
-  if (!check.ok) return { status: 401, message: check.message };
+  if (!check.ok) return refuse(401, check.message);
   let fresh: boolean;
   try {
-    fresh = await claimSignature(deps.redis, { prefix: deps.redisPrefix, apiKeyId: input.key.id, digest: check.digest });
+    fresh = await claimSignature(deps.redis, { prefix: deps.redisPrefix, apiKeyId: input.key.id, digest: check.digest, fingerprint: input.fingerprint });
   } catch {
     // Without the replay memory a signed request cannot be proven fresh; refuse rather than risk a replay.
-    return { status: 503, message: 'Signed requests cannot be checked for replays right now; nothing was accepted. Retry later.' };
+    return refuse(503, 'Signed requests cannot be checked for replays right now; nothing was accepted. Retry later.');
   }
-  if (!fresh) return { status: 401, message: 'X-Qiao-Signature was already used; sign every request anew (a new t), and use Idempotency-Key to retry safely.' };
-  return null;
+  if (!fresh) return refuse(401, 'X-Qiao-Signature was already used; sign every request anew (a new t), and use Idempotency-Key to retry safely.');
+  return { digest: check.digest };
 }
 
 async function recordCertificate(deps: GatewayDeps, req: FastifyRequest, eventRowId: string, cert: ClientCertificate): Promise<void> {

@@ -74,6 +74,36 @@ describe('API key scopes', () => {
   });
 });
 
+describe('events only Qiao\'s connectors publish', () => {
+  // A wildcard key must not stand in for a signed WeCom/DingTalk callback or an MQTT broker: flows
+  // trigger on the type alone, and a forged source+id would make the genuine callback a "duplicate".
+  it('refuses connector event types under a wildcard or broader scope, naming the type, writing nothing', async () => {
+    const key = await admin.apiKeys.create({ name: 'wildcard', scopes: ['*', 'com.qiao.*'] });
+    const before = await rows();
+    for (const type of ['com.qiao.wecom.approval_change', 'com.qiao.dingtalk.bpms_instance_change', 'com.qiao.mqtt.message']) {
+      expectProblem(await post(a, key.key, event(`forged-${type}`, type)), 403, 'type');
+    }
+    expect(await rows()).toEqual(before);
+    expect((await post(a, key.key, event('own-qiao-type', 'com.qiao.stock.checked'))).statusCode).toBe(202);
+  });
+
+  it('refuses a connector source (wecom://, urn:qiao:dingtalk:, mqtt://) to a key that may send any source', async () => {
+    const key = await admin.apiKeys.create({ name: 'any source', scopes: ['*'] });
+    const before = await rows();
+    for (const source of ['wecom://ww0123/1000002', 'urn:qiao:dingtalk:5f0c6f7e-1111-4222-8333-944445555666', 'mqtt://broker/5f0c6f7e-1111-4222-8333-944445555666', 'WECOM://ww0123/1000002']) {
+      const res = await post(a, key.key, JSON.stringify({ specversion: '1.0', id: 'msg-1', source, type: 'com.acme.order.created' }));
+      expectProblem(res, 403, 'source');
+    }
+    expect(await rows()).toEqual(before);
+  });
+
+  it('accepts them from a key that names them explicitly (a deliberate relay)', async () => {
+    const issued = await admin.apiKeys.create({ name: 'relay', source: 'wecom://ww0123/1000002', scopes: ['com.qiao.wecom.*'] });
+    const res = await post(a, issued.key, JSON.stringify({ specversion: '1.0', id: 'relay-1', source: 'wecom://ww0123/1000002', type: 'com.qiao.wecom.approval_change' }));
+    expect(res.statusCode).toBe(202);
+  });
+});
+
 describe('revocation', () => {
   it('takes effect at once on another instance that has the key cached', async () => {
     const key = await admin.apiKeys.create({ name: 'revoked', scopes: ['*'] });
@@ -144,6 +174,46 @@ describe('signed requests', () => {
     expect((await post(a, key.key, body, { 'x-qiao-signature': `t=${t},v1=${signBody('qsig_old', t, body)},v1=${signBody(key.secret, t, body)}` })).statusCode).toBe(202);
     const plain = await admin.apiKeys.create({ name: 'unsigned', scopes: ['*'] });
     expect(expectProblem(await post(a, plain.key, event('sig-3'), { 'x-qiao-signature': sign(event('sig-3')) }), 401, 'X-Qiao-Signature').detail).toMatch(/no signing secret/);
+  });
+
+  // The 503 and 409 answers say "retry": retrying the very same signed request must then work, or a
+  // sender that follows the advice gets a permanent-looking 401 and may drop the event.
+  it('a signed request that was not accepted (503: not stored) may be retried as is', async () => {
+    await a.db.prisma.$executeRawUnsafe(`CREATE FUNCTION qiao_test_fail_insert() RETURNS trigger AS $$ BEGIN IF NEW."eventId" = 'sig-503' THEN RAISE EXCEPTION 'disk full (test)' USING ERRCODE = '53100'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await a.db.prisma.$executeRawUnsafe('CREATE TRIGGER qiao_test_fail_insert BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION qiao_test_fail_insert()');
+    const body = event('sig-503');
+    const header = sign(body);
+    try {
+      expectProblem(await post(a, key.key, body, { 'x-qiao-signature': header }), 503);
+    } finally {
+      await a.db.prisma.$executeRawUnsafe('DROP TRIGGER qiao_test_fail_insert ON events');
+      await a.db.prisma.$executeRawUnsafe('DROP FUNCTION qiao_test_fail_insert()');
+    }
+    // Only the very same request: the released signature does not carry other attributes (binary mode does not sign ce-* headers).
+    const binary = { authorization: `Bearer ${key.key}`, 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': 'sig-503-bin', 'ce-source': '/test/erp', 'ce-type': 'com.acme.order.created', 'x-qiao-signature': sign('{"n":1}') };
+    await a.db.prisma.$executeRawUnsafe(`CREATE FUNCTION qiao_test_fail_insert() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk full (test)' USING ERRCODE = '53100'; END $$ LANGUAGE plpgsql`);
+    await a.db.prisma.$executeRawUnsafe('CREATE TRIGGER qiao_test_fail_insert BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION qiao_test_fail_insert()');
+    try {
+      expectProblem(await a.app.inject({ method: 'POST', url: '/api/events', headers: binary, payload: '{"n":1}' }), 503);
+    } finally {
+      await a.db.prisma.$executeRawUnsafe('DROP TRIGGER qiao_test_fail_insert ON events');
+      await a.db.prisma.$executeRawUnsafe('DROP FUNCTION qiao_test_fail_insert()');
+    }
+    expectProblem(await a.app.inject({ method: 'POST', url: '/api/events', headers: { ...binary, 'ce-type': 'com.acme.order.cancelled' }, payload: '{"n":1}' }), 401, 'X-Qiao-Signature');
+    expect((await b.app.inject({ method: 'POST', url: '/api/events', headers: binary, payload: '{"n":1}' })).statusCode).toBe(202);
+
+    expect((await post(b, key.key, body, { 'x-qiao-signature': header })).statusCode).toBe(202);
+    // Once accepted, the same signature is a replay again.
+    expectProblem(await post(a, key.key, body, { 'x-qiao-signature': header }), 401, 'X-Qiao-Signature');
+  });
+
+  it('a signed request answered 409 (Idempotency-Key in flight) may be retried as is', async () => {
+    const body = event('sig-409');
+    const header = sign(body);
+    await a.db.prisma.idempotencyKey.create({ data: { apiKeyId: key.id, key: 'sig-409', fingerprint: requestFingerprint({ 'content-type': 'application/cloudevents+json' }, Buffer.from(body)), lockedUntil: new Date(Date.now() + 30_000), expiresAt: new Date(Date.now() + 3600_000) } });
+    expectProblem(await post(a, key.key, body, { 'x-qiao-signature': header, 'idempotency-key': 'sig-409' }), 409, 'Idempotency-Key');
+    await a.db.prisma.idempotencyKey.deleteMany({ where: { apiKeyId: key.id, key: 'sig-409' } });
+    expect((await post(a, key.key, body, { 'x-qiao-signature': header, 'idempotency-key': 'sig-409' })).statusCode).toBe(202);
   });
 
   it('rotating the secret retires the old one at once', async () => {

@@ -39,7 +39,9 @@ export function parseCloudEventRequest(headers: Headers, body: Buffer): ParseRes
         if (!parsed.ok) return { ok: false, detail: `The body is not valid JSON: ${parsed.message}`, errors: [{ path: 'data', message: parsed.message }] };
         data = parsed.value;
       } else if (mediaType.startsWith('text/')) {
-        data = body.toString('utf8');
+        const text = decodeUtf8(body);
+        if (text === null) return { ok: false, detail: 'The body is not valid UTF-8 text.', errors: [{ path: 'data', message: 'not valid UTF-8' }] };
+        data = text;
       } else {
         return withValidation({ ...attributes, datacontenttype: contentType, data_base64: body.toString('base64') });
       }
@@ -89,8 +91,20 @@ function findProtoKey(root: unknown): string | null {
 /** Deeper than this is refused: no business event needs it, and storing it would overflow JSON.stringify and jsonb. */
 export const MAX_JSON_DEPTH = 64;
 
+// Fatal: a byte that is not UTF-8 is refused, never silently stored as U+FFFD in place of the sender's data.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function decodeUtf8(body: Buffer): string | null {
+  try {
+    return utf8.decode(body);
+  } catch {
+    return null;
+  }
+}
+
 function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false; message: string } {
-  const text = body.toString('utf8');
+  const text = decodeUtf8(body);
+  if (text === null) return { ok: false, message: 'not valid UTF-8 (JSON must be UTF-8)' };
   // Checked on the text, before parsing, so a hostile nesting never reaches a recursive parser.
   if (nestingDepth(text) > MAX_JSON_DEPTH) return { ok: false, message: `nested deeper than ${MAX_JSON_DEPTH} levels` };
   try {

@@ -44,11 +44,30 @@ export function verifySignature(options: { header: string | undefined; secret: s
   return { ok: false, message: 'X-Qiao-Signature does not match the body: sign "<t>.<raw body>" with the key\'s signing secret.' };
 }
 
+// Unused → claimed; released for exactly one request (value "retry:<fingerprint>") → claimed by that request only.
+const CLAIM_SCRIPT = `
+local v = redis.call('GET', KEYS[1])
+if not v then redis.call('SET', KEYS[1], 'used', 'PX', ARGV[1]); return 1 end
+if v == ARGV[2] then redis.call('SET', KEYS[1], 'used', 'KEEPTTL'); return 1 end
+return 0`;
+
+const signatureKey = (options: { prefix: string; apiKeyId: string; digest: string }) => `${options.prefix}:gw:sig:${options.apiKeyId}:${options.digest}`;
+
 /**
  * Replay protection: a signature is accepted once. Remembered in Redis (shared by all instances) for
  * twice the window, since a timestamp may be up to the tolerance in the past or the future.
+ * `fingerprint` identifies the whole request (body and ce-* headers), for `releaseSignature`.
  */
-export async function claimSignature(redis: Redis, options: { prefix: string; apiKeyId: string; digest: string }): Promise<boolean> {
-  const result = await redis.set(`${options.prefix}:gw:sig:${options.apiKeyId}:${options.digest}`, '1', 'PX', SIGNATURE_TOLERANCE_SECONDS * 2 * 1000, 'NX');
-  return result === 'OK';
+export async function claimSignature(redis: Redis, options: { prefix: string; apiKeyId: string; digest: string; fingerprint: string }): Promise<boolean> {
+  const result = await redis.eval(CLAIM_SCRIPT, 1, signatureKey(options), String(SIGNATURE_TOLERANCE_SECONDS * 2 * 1000), `retry:${options.fingerprint}`);
+  return result === 1;
+}
+
+/**
+ * A claimed signature whose request was not accepted (409, 503): the sender's retry of the very same
+ * request (same body, same ce-* headers) may use it once more. Anything else with it stays a replay,
+ * so a binary-mode request (whose ce-* headers are not signed) cannot be re-sent with other attributes.
+ */
+export async function releaseSignature(redis: Redis, options: { prefix: string; apiKeyId: string; digest: string; fingerprint: string }): Promise<void> {
+  await redis.set(signatureKey(options), `retry:${options.fingerprint}`, 'KEEPTTL', 'XX');
 }

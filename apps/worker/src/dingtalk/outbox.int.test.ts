@@ -111,6 +111,26 @@ describe('DingTalk robot outbox', () => {
     expect((times.at(-1) ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(2 * WINDOW_MS);
   });
 
+  it('two drainers running at once share the 20-per-window limit and send each message once', async () => {
+    // Two drainers in one process delay each other's calls: a call reaches the robot a variable time
+    // after its claim, which the window must allow for (a breach would throttle the robot for minutes).
+    const robot = await robotConnection();
+    await enqueue(robot.id, 50, 'pair');
+    const deadline = Date.now() + 20_000;
+    const loop = async () => {
+      const ownDeps = deps();
+      while (Date.now() < deadline && (await db.prisma.outboxMessage.count({ where: { connectionId: robot.id, status: { not: 'sent' } } })) > 0) {
+        await drainOutbox(ownDeps, { rateWindowMs: WINDOW_MS });
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await Promise.all([loop(), loop()]);
+    const sent = contents(robot.token);
+    expect(sent).toHaveLength(50);
+    expect(new Set(sent).size).toBe(50);
+    expect(sim.state.robotRejections).toEqual([]);
+  });
+
   it('a repeated enqueue (the step ran again) returns the first entry and sends once', async () => {
     const robot = await robotConnection();
     const port = createOutboxPort(db.prisma);
@@ -171,6 +191,36 @@ describe('DingTalk robot outbox', () => {
     expect(contents(robot.token)).toEqual(['crash-after-0', 'crash-after-0']);
     const row = await db.prisma.outboxMessage.findFirstOrThrow({ where: { connectionId: robot.id } });
     expect(row).toMatchObject({ status: 'sent', uncertain: true, attempts: 2 });
+  });
+
+  it('a database hiccup while recording a send does not make the message go out twice', async () => {
+    const robot = await robotConnection();
+    await enqueue(robot.id, 1, 'record-blip');
+    // The drainer's PostgreSQL connection drops once, right when it records `sent` (DingTalk already has the message).
+    let failNext = true;
+    const flaky = new Proxy(db.prisma, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (prop === '$executeRaw') {
+          return (strings: TemplateStringsArray, ...values: unknown[]) => {
+            if (failNext && strings.join('?').includes("'sent'")) {
+              failNext = false;
+              return Promise.reject(new Error('Connection terminated unexpectedly'));
+            }
+            return target.$executeRaw(strings, ...values);
+          };
+        }
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await drainOutbox({ ...deps(), prisma: flaky }, { rateWindowMs: WINDOW_MS, leaseMs: 2000 }).catch(() => undefined);
+    expect(failNext).toBe(false);
+    // Later passes, after the lease: nothing may be sent again.
+    await new Promise((r) => setTimeout(r, 2100));
+    await drainOutbox(deps(), { rateWindowMs: WINDOW_MS, leaseMs: 5000 });
+    expect(contents(robot.token)).toEqual(['record-blip-0']);
+    const row = await db.prisma.outboxMessage.findFirstOrThrow({ where: { connectionId: robot.id } });
+    expect(row).toMatchObject({ status: 'sent', uncertain: false, attempts: 1 });
   });
 
   it('a permanent refusal is kept as failed with the reason; a retryable one is retried', async () => {

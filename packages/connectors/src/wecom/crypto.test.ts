@@ -24,6 +24,12 @@ describe('WXBizMsgCrypt', () => {
     expect(signatureOf({ token: 'QDG6eK', timestamp: '1409659813', nonce: '1372623149', encrypted: KNOWN_CIPHERTEXT })).toBe(KNOWN_SIGNATURE);
   });
 
+  it('opens the URL-verification sample of WeCom\'s own documentation (encrypted by WeCom, not by us)', () => {
+    const echostr = 'P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==';
+    expect(signatureMatches({ token: 'QDG6eK', timestamp: '1409659589', nonce: '263014780', encrypted: echostr, signature: '5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3' })).toBe(true);
+    expect(decryptFor({ encodingAesKey: AES_KEY, encrypted: echostr, receiveId: CORP })).toBe('1616140317555161061');
+  });
+
   it('round-trips any text, including Chinese and emoji, with random prefixes', () => {
     for (const message of ['', 'a', '审批通过 ✅ 😀', 'x'.repeat(4000)]) {
       const encrypted = encryptMessage({ encodingAesKey: AES_KEY, message, receiveId: CORP });

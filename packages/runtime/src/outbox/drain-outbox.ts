@@ -38,6 +38,8 @@ interface Claimed {
   batchId: string | null;
   leaseUntil: number;
   leaseMs: number;
+  /** The outbox_sends row counting this call in the window. */
+  sendId: bigint;
 }
 
 type ClaimResult = { claimed: Claimed } | { stop: 'empty' | 'window_full' | 'throttled' };
@@ -139,8 +141,8 @@ async function claim(deps: OutboxDeps, args: { target: { channel: string; connec
         "leaseUntil" = now() + make_interval(secs => ${args.leaseMs / 1000}), "updatedAt" = now()
       WHERE id = ANY(${ids}::uuid[])
       RETURNING "leaseUntil"`;
-    await tx.$executeRaw`INSERT INTO outbox_sends (channel, "connectionId") VALUES (${target.channel}, ${target.connectionId}::uuid)`;
-    return { claimed: { ids, payloads: rows.map((r) => r.payload), batchId, leaseUntil: leased[0]?.leaseUntil.getTime() ?? 0, leaseMs: args.leaseMs } };
+    const send = await tx.$queryRaw<{ id: bigint }[]>`INSERT INTO outbox_sends (channel, "connectionId") VALUES (${target.channel}, ${target.connectionId}::uuid) RETURNING id`;
+    return { claimed: { ids, payloads: rows.map((r) => r.payload), batchId, leaseUntil: leased[0]?.leaseUntil.getTime() ?? 0, leaseMs: args.leaseMs, sendId: send[0]?.id ?? 0n } };
   }, TX_OPTIONS);
 }
 
@@ -167,16 +169,20 @@ async function deliver(deps: OutboxDeps, options: DrainOptions, args: DeliverArg
     }
     // No abort on shutdown: a send in progress is finished and recorded, so shutdown never leaves an uncertain message.
     const ctx = createConnectionContext({ credentials: args.credentials, connectionId: target.connectionId, logger: connectorLogger(deps.logger), sessions: deps.sessions });
-    await channel.deliver(ctx, payload);
+    try {
+      await channel.deliver(ctx, payload);
+    } finally {
+      await stampSend(deps, claimed);
+    }
     await options.hooks?.afterDeliver?.(claimed.ids);
   } catch (error) {
     failure = toConnectorFailure(error);
   }
   const ids = claimed.ids;
   if (!failure) {
-    await deps.prisma.$executeRaw`
+    await recordSent(deps, claimed, () => deps.prisma.$executeRaw`
       UPDATE outbox_messages SET status = 'sent'::"OutboxStatus", "sentAt" = now(), "leaseUntil" = NULL, error = NULL, "updatedAt" = now()
-      WHERE id = ANY(${ids}::uuid[]) AND status = 'sending'::"OutboxStatus"`;
+      WHERE id = ANY(${ids}::uuid[]) AND status = 'sending'::"OutboxStatus"`);
     args.stats.sent += ids.length;
     await deps.connections.recordUse(target.connectionId, null).catch(() => undefined);
     return;
@@ -206,6 +212,36 @@ async function deliver(deps: OutboxDeps, options: DrainOptions, args: DeliverArg
     deps.logger.error({ outboxIds: ids, code: failure.code, message: failure.message }, 'outbox: send failed for good; the message is kept as failed');
   }
   await deps.connections.recordUse(target.connectionId, `${failure.code}: ${failure.message}`.slice(0, 1000)).catch(() => undefined);
+}
+
+/**
+ * The call is counted in the window from its claim, which is before the remote side saw it; how much
+ * before varies (a slow connect, a busy event loop, another drainer). Re-dated to when the answer came
+ * back, which is after the arrival, the window can only count it longer than the remote side does.
+ */
+async function stampSend(deps: OutboxDeps, claimed: Claimed): Promise<void> {
+  await deps.prisma.$executeRaw`UPDATE outbox_sends SET at = now() WHERE id = ${claimed.sendId}`.catch((err: unknown) => {
+    deps.logger.warn({ outboxIds: claimed.ids, err: String(err) }, 'outbox: could not re-date the send in the rate window; it counts from its claim');
+  });
+}
+
+/**
+ * The remote side has the message: if this write is lost, the recovery sends it again once the lease
+ * runs out. So a failed write (a dropped connection, a failover) is retried while the lease holds;
+ * after that the row belongs to the recovery and the error propagates.
+ */
+async function recordSent(deps: OutboxDeps, claimed: Claimed, write: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await write();
+      return;
+    } catch (error) {
+      const waitMs = Math.min(5000, 50 * 2 ** attempt);
+      if (Date.now() + waitMs >= claimed.leaseUntil) throw error;
+      deps.logger.warn({ outboxIds: claimed.ids, attempt, err: String(error) }, 'outbox: sent, but could not record it; retrying the write');
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
 }
 
 async function failAll(deps: OutboxDeps, target: { channel: string; connectionId: string }, failure: ConnectorFailure): Promise<void> {
