@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 const envSchema = z.object({
   DINGTALK_SIM_HOST: z.string().min(1).default('127.0.0.1'),
-  DINGTALK_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(3200),
+  DINGTALK_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(3300),
   /** JSON array of robots: [{"accessToken":"…","secret":"SEC…","keywords":["…"]}]. */
   DINGTALK_SIM_ROBOTS: z.string().default('[]'),
   /** JSON array of apps: [{"appKey":"…","appSecret":"…","agentId":1,"users":["u1"]}]. */
