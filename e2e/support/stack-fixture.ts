@@ -20,7 +20,19 @@ export interface TestStack extends Stack {
  * Starts the stack exactly as `npm start` does (same code, built apps, migrations, seed), but on a
  * throw-away database, a private Redis key prefix and free ports, with logs under test-results/.
  */
-export async function startTestStack(name: string, options: { workers?: number; extraEnv?: Record<string, string>; redisUrl?: string; erpTimeoutMs?: number } = {}): Promise<TestStack> {
+export interface TestStackOptions {
+  workers?: number;
+  extraEnv?: Record<string, string>;
+  redisUrl?: string;
+  erpTimeoutMs?: number;
+  /**
+   * Also start the WeCom and/or DingTalk simulator on a free port, as `npm start` does, with their
+   * demo connections; with both, the demo flow announces each audited outbound through them.
+   */
+  simulators?: { wecom?: boolean; dingtalk?: boolean };
+}
+
+export async function startTestStack(name: string, options: TestStackOptions = {}): Promise<TestStack> {
   const id = `${name}_${randomBytes(4).toString('hex')}`;
   const database = `qiao_e2e_${id}`;
   const url = new URL(BASE_URL);
@@ -34,6 +46,8 @@ export async function startTestStack(name: string, options: { workers?: number; 
     host: '127.0.0.1',
     port: await freePort(),
     erpSimPort: await freePort(),
+    ...(options.simulators?.wecom ? { wecomSimPort: await freePort() } : {}),
+    ...(options.simulators?.dingtalk ? { dingtalkSimPort: await freePort() } : {}),
     databaseUrl: url.toString(),
     redisUrl: options.redisUrl ?? process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     ...(options.erpTimeoutMs ? { erpTimeoutMs: options.erpTimeoutMs } : {}),

@@ -12,7 +12,7 @@ test('the flows list shows the seeded demo flow, published, with its trigger; an
 
   await row.getByRole('link', { name: DEMO_FLOW_NAME }).click();
   await expect(page.getByRole('heading', { name: 'Steps of version 1' })).toBeVisible();
-  for (const step of ['saveOrder', 'pushOutbound', 'pushReceivable', 'pushInvoice']) await expect(page.getByText(step, { exact: true })).toBeVisible();
+  for (const step of ['saveOrder', 'pushOutbound', 'pushReceivable', 'pushInvoice', 'notifyDingtalk', 'notifyWecom']) await expect(page.getByText(step, { exact: true })).toBeVisible();
   await expect(page.getByText('This page shows the flow read-only.')).toBeVisible();
   await screenshot(page, 'flow-page');
 });

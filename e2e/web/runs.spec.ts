@@ -49,7 +49,9 @@ test('a posted sales order appears in the runs list and turns succeeded without 
 
   await page.getByRole('link', { name: orderNo }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText(orderNo);
-  await expect(page.getByTestId('step')).toHaveCount(4);
+  // Four ERP steps, and the audited outbound announced in DingTalk and WeCom.
+  await expect(page.getByTestId('step')).toHaveCount(6);
+  for (const nodeId of ['notifyDingtalk', 'notifyWecom']) await expect(page.locator(`[data-testid="step"][data-node="${nodeId}"]`)).toBeVisible();
   const documents = page.getByTestId('erp-document');
   await expect(documents).toHaveCount(4);
   const numberOf = (form: string) => page.locator(`[data-testid="erp-document"][data-form="${form}"] [data-testid="erp-number"]`).textContent();

@@ -4,6 +4,8 @@ import { createPrisma, migrate, withDatabase } from '@qiao/db';
 import { createSecretBox, parseSecretKey } from '@qiao/runtime';
 import { seedDemo, type DemoUser } from '../../apps/server/src/seed/seed-demo';
 import { seedWecomDemo } from '../../apps/server/src/seed/seed-wecom';
+import { DINGTALK_SIM_DEMO, seedDingtalkDemo } from '../../apps/server/src/seed/seed-dingtalk';
+import type { OutboundNotifications } from '../../apps/server/src/seed/demo-flow';
 import { launch, type ManagedProcess } from './processes';
 import { startEmbeddedPostgres } from './postgres';
 import { ensureRedis } from './redis';
@@ -17,9 +19,9 @@ export interface StackOptions {
   host: string;
   port: number;
   erpSimPort: number;
-  /** Starts the WeCom simulator on this port (with a demo WeCom connection and flow); not started when absent. */
+  /** Starts the WeCom simulator on this port (with a demo WeCom connection and flow); not started when absent. With both simulators the demo flow announces each audited outbound in DingTalk and WeCom. */
   wecomSimPort?: number;
-  /** Starts apps/dingtalk-sim (DingTalk robots, work notifications, callbacks) on this port when given. */
+  /** Starts apps/dingtalk-sim (DingTalk robots, work notifications, callbacks) on this port when given, with a demo robot connection. */
   dingtalkSimPort?: number;
   databaseUrl?: string;
   redisUrl?: string;
@@ -133,16 +135,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     let seeded: { apiKey: string; users: DemoUser[]; flowId: string } = { apiKey: '', users: [], flowId: '' };
     if (!options.production) {
       const prisma = createPrisma(databaseUrl, { max: 2 });
+      const box = createSecretBox(parseSecretKey(secretKey));
       try {
-        seeded = await seedDemo({ prisma, box: createSecretBox(parseSecretKey(secretKey)), erpSimUrl, dataDir: options.dataDir, production: false, mqttUrl: mqtt.url, ...(options.erpTimeoutMs ? { erpTimeoutMs: options.erpTimeoutMs } : {}) });
+        // The chat connections first: the demo flow announces the audited outbound through them.
+        const notify: OutboundNotifications = {};
+        if (dingtalkSimUrl) notify.dingtalkRobotConnectionId = (await seedDingtalkDemo(prisma, box, dingtalkSimUrl)).connectionId;
         if (wecomSimUrl) {
-          const wecom = await seedWecomDemo(prisma, createSecretBox(parseSecretKey(secretKey)), wecomSimUrl);
+          const wecom = await seedWecomDemo(prisma, box, wecomSimUrl);
+          notify.wecomConnectionId = wecom.connectionId;
           // The simulator delivers its callbacks (approvals…) to the demo connection's callback URL.
           const serverHost = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
           const target = { url: `http://${serverHost}:${options.port}${wecom.callbackPath}`, token: wecom.callbackToken, encodingAesKey: wecom.encodingAesKey };
           const answer = await fetch(`${wecomSimUrl}/__sim/callback`, { method: 'PUT', body: JSON.stringify(target), signal: AbortSignal.timeout(5000) });
           if (!answer.ok) throw new Error(`The WeCom simulator refused its callback target: HTTP ${answer.status}`);
         }
+        seeded = await seedDemo({ prisma, box, erpSimUrl, dataDir: options.dataDir, production: false, mqttUrl: mqtt.url, notify, ...(options.erpTimeoutMs ? { erpTimeoutMs: options.erpTimeoutMs } : {}) });
       } finally {
         await prisma.$disconnect();
       }
@@ -185,11 +192,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 }
 
-/** The robot and app the local DingTalk simulator knows, for demo connections (dev only; not secrets of anything real). */
-export const DINGTALK_SIM_DEMO = {
-  robot: { accessToken: 'qiao-demo-robot', secret: 'SECqiaodemorobot', keywords: ['Qiao'] },
-  app: { appKey: 'dingqiaodemo', appSecret: 'qiao-demo-app-secret', agentId: 1001, users: ['manager01', 'finance01', 'warehouse01'] },
-} as const;
 
 function databaseNameOf(url: string): string {
   return new URL(url).pathname.replace(/^\//, '') || 'qiao';

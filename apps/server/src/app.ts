@@ -54,6 +54,12 @@ export async function buildServer(options: BuildOptions): Promise<FastifyInstanc
     trustProxy,
     // One line per request at 500 events/s is noise; rejections and failures are logged where they happen.
     logController: new LogController({ disableRequestLogging: true }),
+    // Errors the router raises before any route runs (a malformed URL, a path segment over 100 characters) are problems too.
+    frameworkErrors: (error, request, reply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      request.log.warn({ code: error.code, url: request.url.slice(0, 200) }, 'request refused by the router');
+      return sendProblem(reply, { status, title: status === 414 ? 'URI Too Long' : 'Bad Request', detail: status === 414 ? 'A part of the path is too long.' : 'The request URL is malformed.' });
+    },
   });
   await app.register(cookie);
 

@@ -5,7 +5,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { startTestStack } from '../../support/stack-fixture';
 import { STACK_FILE, type StackInfo } from './stack-file';
 
-const stack = await startTestStack('web', { workers: 1 });
+// Both chat simulators, as `npm start` runs them: the demo flow then announces each audited outbound.
+const stack = await startTestStack('web', { workers: 1, simulators: { wecom: true, dingtalk: true } });
 const info: StackInfo = { serverUrl: stack.serverUrl, erpSimUrl: stack.erpSimUrl, apiKey: stack.apiKey, logDir: stack.logDir, pid: process.pid };
 writeFileSync(STACK_FILE, JSON.stringify(info, null, 2));
 console.log(`web test stack ready at ${stack.serverUrl} (logs in ${stack.logDir})`);

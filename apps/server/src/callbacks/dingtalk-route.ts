@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appAuthSchema, CallbackCryptoError, decryptCallback, dingtalkEventToCloudEvent, encryptedSuccess, verifyCallbackSignature } from '@qiao/connectors';
 import { acceptEvent, cloudEventSchema, type AcceptDeps, type SecretBox } from '@qiao/runtime';
+import { findProtoKey, MAX_JSON_DEPTH, nestingDepth } from '../gateway/parse-cloud-event';
 import { sendProblem } from '../problem';
 
 export interface DingtalkCallbackDeps extends AcceptDeps {
@@ -59,6 +60,8 @@ export async function dingtalkCallbackRoutes(app: FastifyInstance, deps: Dingtal
       if (error instanceof CallbackCryptoError && error.code === 'wrong_owner') return reject(403, 'The event was encrypted for another app or corp.', 'encrypt');
       return reject(400, 'The encrypted body could not be decrypted.', 'encrypt');
     }
+    // The same limits as the event gateway: a signed event is still not trusted to be shallow or free of "__proto__".
+    if (nestingDepth(message) > MAX_JSON_DEPTH) return reject(400, `The decrypted event is nested deeper than ${MAX_JSON_DEPTH} levels.`, 'encrypt');
     let body: unknown;
     try {
       body = JSON.parse(message);
@@ -66,6 +69,8 @@ export async function dingtalkCallbackRoutes(app: FastifyInstance, deps: Dingtal
       return reject(400, 'The decrypted event is not JSON.', 'encrypt');
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return reject(400, 'The decrypted event is not a JSON object.', 'encrypt');
+    const poisoned = findProtoKey(body);
+    if (poisoned) return reject(400, `A "__proto__" key is not allowed in the event (at ${poisoned}).`, poisoned);
     const record = body as Record<string, unknown>;
     // check_url is DingTalk testing the address when it is saved: answer, publish nothing.
     if (record['EventType'] !== 'check_url') {

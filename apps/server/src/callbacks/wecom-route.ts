@@ -9,6 +9,7 @@ import {
   type WecomCallbackSecrets,
 } from '@qiao/connectors';
 import { acceptEvent, cloudEventSchema, ConnectionResolver, type AcceptDeps, type CloudEvent, type SecretBox } from '@qiao/runtime';
+import { findProtoKey } from '../gateway/parse-cloud-event';
 import { sendProblem } from '../problem';
 
 export interface WecomCallbackDeps extends AcceptDeps {
@@ -100,6 +101,12 @@ export async function wecomCallbackRoutes(app: FastifyInstance, deps: WecomCallb
     const body = typeof req.body === 'string' ? req.body : '';
     const opened = openWecomEventPost(target.secrets, req.query as Record<string, unknown>, body);
     if (!opened.ok) return refuse(req, reply, { connectionId: target.connectionId, ...opened, ciphertext: 'Encrypt' });
+    // As at the event gateway: zod would make such a key the prototype of its output.
+    const poisoned = findProtoKey(opened.value);
+    if (poisoned) {
+      req.log.warn({ connectionId: target.connectionId, at: poisoned }, 'wecom callback rejected: a "__proto__" element');
+      return sendProblem(reply, { status: 400, title: 'Bad Request', detail: 'The callback holds no usable event; nothing was accepted.' });
+    }
     const event = toWecomCloudEvent(opened.value, { corpId: target.secrets.corpId, agentId: target.agentId });
     const checked = event ? cloudEventSchema.safeParse(event) : undefined;
     if (!checked?.success) {

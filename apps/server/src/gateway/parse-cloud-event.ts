@@ -77,7 +77,7 @@ function withValidation(candidate: unknown): ParseResult {
 }
 
 /** The path of the first own "__proto__" key, if any (JSON.parse makes it an own property; assignment would not). */
-function findProtoKey(root: unknown): string | null {
+export function findProtoKey(root: unknown): string | null {
   const stack: { value: unknown; path: string }[] = [{ value: root, path: '' }];
   while (stack.length > 0) {
     const { value, path } = stack.pop() ?? { value: null, path: '' };
@@ -116,7 +116,7 @@ function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false; me
 }
 
 /** Deepest bracket nesting outside strings; a scan, not a parse. */
-function nestingDepth(text: string): number {
+export function nestingDepth(text: string): number {
   let depth = 0;
   let max = 0;
   let inString = false;

@@ -5,7 +5,7 @@ import { getConnector, publicSummary } from '@qiao/connectors';
 import { hashPassword, type SecretBox } from '@qiao/runtime';
 import { hashKey, issueApiKey } from '../gateway/api-keys';
 import { publishFlow } from '../flows/publish';
-import { orderToInvoiceFlow } from './demo-flow';
+import { orderToInvoiceFlow, type OutboundNotifications } from './demo-flow';
 import { seedMetersConnection } from './seed-meters';
 
 export interface DemoUser {
@@ -38,6 +38,8 @@ export interface SeedArgs {
   erpTimeoutMs?: number;
   /** The MQTT broker of the stack: a demo connection subscribes to the meter simulator's topics. */
   mqttUrl?: string;
+  /** Chat connections (seeded against the simulators) that announce the audited outbound; without them the demo flow has no announcement steps. */
+  notify?: OutboundNotifications;
 }
 
 export interface SeedResult {
@@ -48,7 +50,7 @@ export interface SeedResult {
 }
 
 /** Idempotent: a second start keeps what the first made (and whatever users changed since). */
-export async function seedDemo({ prisma, box, erpSimUrl, dataDir, production, erpTimeoutMs, mqttUrl }: SeedArgs): Promise<SeedResult> {
+export async function seedDemo({ prisma, box, erpSimUrl, dataDir, production, erpTimeoutMs, mqttUrl, notify }: SeedArgs): Promise<SeedResult> {
   if (production) throw new Error('Refusing to seed demo users and keys in production mode (NODE_ENV=production).');
   for (const user of DEMO_USERS) {
     const exists = await prisma.user.findUnique({ where: { username: user.username }, select: { id: true } });
@@ -57,7 +59,7 @@ export async function seedDemo({ prisma, box, erpSimUrl, dataDir, production, er
     }
   }
   const connectionId = await seedConnection(prisma, box, { erpSimUrl, timeoutMs: erpTimeoutMs ?? 15_000 });
-  const flowId = await seedFlow(prisma, connectionId);
+  const flowId = await seedFlow(prisma, connectionId, notify ?? {});
   const apiKey = await seedApiKey(prisma, dataDir);
   if (mqttUrl) await seedMetersConnection(prisma, box, mqttUrl);
   return { users: DEMO_USERS, apiKey, flowId, connectionId };
@@ -86,10 +88,11 @@ async function seedConnection(prisma: PrismaClient, box: SecretBox, { erpSimUrl,
   return row.id;
 }
 
-async function seedFlow(prisma: PrismaClient, connectionId: string): Promise<string> {
+// A flow seeded by an earlier start is kept as it is (users may have changed it since).
+async function seedFlow(prisma: PrismaClient, connectionId: string, notify: OutboundNotifications): Promise<string> {
   const existing = await prisma.flow.findFirst({ where: { draft: { path: ['metadata', 'template'], equals: DEMO_FLOW_TEMPLATE } }, select: { id: true, status: true } });
   if (existing) return existing.id;
-  const document = orderToInvoiceFlow(connectionId);
+  const document = orderToInvoiceFlow(connectionId, notify);
   const flow = await prisma.flow.create({ data: { name: document.name, description: document.description, draft: document as Prisma.InputJsonValue }, select: { id: true } });
   const published = await publishFlow(prisma, { flowId: flow.id, comment: '演示流程 · demo flow', userId: null });
   if (!published.ok) throw new Error(`The demo flow does not compile: ${JSON.stringify(published)}`);

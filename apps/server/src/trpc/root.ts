@@ -5,6 +5,7 @@ import { connectionsRouter } from './routers/connections.router';
 import { deskRouter } from './routers/desk.router';
 import { eventsRouter } from './routers/events.router';
 import { flowsRouter } from './routers/flows.router';
+import { outboxRouter } from './routers/outbox.router';
 import { reconciliationRouter } from './routers/reconciliation.router';
 import { runsRouter } from './routers/runs.router';
 import { testRunsRouter } from './routers/test-runs.router';
@@ -18,6 +19,7 @@ export const appRouter = router({
   reconciliation: reconciliationRouter,
   events: eventsRouter,
   connections: connectionsRouter,
+  outbox: outboxRouter,
   users: usersRouter,
   apiKeys: apiKeysRouter,
   audit: auditRouter,

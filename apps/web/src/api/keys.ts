@@ -17,6 +17,8 @@ export const keys = {
   deskCount: ['desk', 'count'] as const,
   compensationReports: ['desk', 'compensationReports'] as const,
   runTrail: (id: string) => ['desk', 'trail', id] as const,
+  outbox: ['outbox'] as const,
+  outboxList: (input: unknown) => ['outbox', 'list', input] as const,
   reconciliation: ['reconciliation'] as const,
   reconciliationList: ['reconciliation', 'list'] as const,
   reconciliationReport: (id: string) => ['reconciliation', 'get', id] as const,

@@ -8,6 +8,7 @@ import enReconciliation from './en/reconciliation.json';
 import enFlows from './en/flows.json';
 import enGateway from './en/gateway.json';
 import enMapping from './en/mapping.json';
+import enOutbox from './en/outbox.json';
 import enRuns from './en/runs.json';
 import enSettings from './en/settings.json';
 import enShell from './en/shell.json';
@@ -24,6 +25,7 @@ import zhReconciliation from './zh-CN/reconciliation.json';
 import zhFlows from './zh-CN/flows.json';
 import zhGateway from './zh-CN/gateway.json';
 import zhMapping from './zh-CN/mapping.json';
+import zhOutbox from './zh-CN/outbox.json';
 import zhRuns from './zh-CN/runs.json';
 import zhSettings from './zh-CN/settings.json';
 import zhShell from './zh-CN/shell.json';
@@ -33,6 +35,6 @@ import zhVersions from './zh-CN/versions.json';
 
 /** One JSON file per language per area; a test checks both languages hold the same keys. */
 export const resources = {
-  en: { common: enCommon, auth: enAuth, shell: enShell, flows: enFlows, runs: enRuns, connections: enConnections, designer: enDesigner, connectionHealth: enConnectionHealth, mapping: enMapping, settings: enSettings, gateway: enGateway, desk: enDesk, reconciliation: enReconciliation, testrun: enTestrun, versions: enVersions, runview: enRunview },
-  'zh-CN': { common: zhCommon, auth: zhAuth, shell: zhShell, flows: zhFlows, runs: zhRuns, connections: zhConnections, designer: zhDesigner, connectionHealth: zhConnectionHealth, mapping: zhMapping, settings: zhSettings, gateway: zhGateway, desk: zhDesk, reconciliation: zhReconciliation, testrun: zhTestrun, versions: zhVersions, runview: zhRunview },
+  en: { common: enCommon, auth: enAuth, shell: enShell, flows: enFlows, runs: enRuns, connections: enConnections, designer: enDesigner, connectionHealth: enConnectionHealth, mapping: enMapping, settings: enSettings, gateway: enGateway, desk: enDesk, reconciliation: enReconciliation, testrun: enTestrun, versions: enVersions, runview: enRunview, outbox: enOutbox },
+  'zh-CN': { common: zhCommon, auth: zhAuth, shell: zhShell, flows: zhFlows, runs: zhRuns, connections: zhConnections, designer: zhDesigner, connectionHealth: zhConnectionHealth, mapping: zhMapping, settings: zhSettings, gateway: zhGateway, desk: zhDesk, reconciliation: zhReconciliation, testrun: zhTestrun, versions: zhVersions, runview: zhRunview, outbox: zhOutbox },
 } as const;

@@ -25,6 +25,7 @@ vi.mock('../../trpc', () => ({
       compensationReports: { query: api.reports },
     },
     flows: { list: { query: api.flows } },
+    outbox: { list: { query: vi.fn().mockResolvedValue({ items: [], counts: { waiting: 0, sending: 0, failed: 0, uncertain: 0 } }) } },
   },
 }));
 

@@ -9,6 +9,7 @@ import { trpc } from '../../trpc';
 import { BulkRetry } from './bulk-retry';
 import { CompensationPanel } from './compensation-panel';
 import { DeskRow } from './desk-row';
+import { OutboxPanel } from './outbox-panel';
 import { DESK_LIVE_MS } from './use-desk-count';
 
 export const CATEGORIES = ['erp_rejected', 'erp_unreachable', 'timeout', 'mapping', 'configuration', 'internal'] as const;
@@ -87,6 +88,7 @@ export function DeskPage() {
           </div>
         )}
       </DataState>
+      <OutboxPanel />
       <CompensationPanel />
     </>
   );
