@@ -1,14 +1,14 @@
-import { valueMapTables } from '@qiao/flow';
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EditorDocument, EditorEdge, EditorNode } from '../../../lib/flow-editor-model';
 import { buildMappingTree, upstreamNodeIds, type OutputSchema } from '../../../lib/mapping-tree';
-import { valueMapsOf } from '../../../lib/value-map-model';
+import { lookupTables, valueMapsOf } from '../../../lib/value-map-model';
 import type { RouterOutputs } from '../../../trpc';
 import { ExpressionScopeContext, type ExpressionScope, type ExpressionTarget } from './expression-scope';
 import { MappingTree } from './mapping-tree';
 import { ParamField } from './param-field';
 import { useSampleData } from './sample-data';
+import { loadExpressionTools } from './use-expression-tools';
 import { errorsByField, messageIn, type CompileErrorLike } from './problems';
 import type { NodeTypeInfo } from './types';
 
@@ -38,7 +38,7 @@ function useMappingScope(o: { nodeId: string; doc: EditorDocument | undefined; i
   const nodeIds = useMemo(() => (nodes ?? []).map((n) => n.id).join('\n'), [nodes]);
   const upstream = useMemo(() => (edges ? upstreamNodeIds({ nodeIds: nodeIds.split('\n'), edges, nodeId: o.nodeId }) : null), [edges, nodeIds, o.nodeId]);
   const maps = o.doc?.valueMaps;
-  const valueMaps = useMemo(() => valueMapTables(valueMapsOf({ valueMaps: maps })), [maps]);
+  const valueMaps = useMemo(() => lookupTables(valueMapsOf({ valueMaps: maps })), [maps]);
   // Names and types of the upstream nodes, as a string so node drags do not rebuild the tree.
   const upstreamKey = useMemo(() => {
     const byId = new Map((nodes ?? []).map((n) => [n.id, n]));
@@ -63,6 +63,8 @@ function useMappingScope(o: { nodeId: string; doc: EditorDocument | undefined; i
 export function NodePanel({ node, info, connections, errors, onChange, doc, infos }: { node: EditorNode; info: NodeTypeInfo | undefined; connections: readonly Connection[]; errors: CompileErrorLike[]; onChange: (update: (n: EditorNode) => EditorNode, key: string) => void; doc?: EditorDocument; infos?: ReadonlyMap<string, NodeTypeInfo> }) {
   const { t, i18n } = useTranslation('designer');
   const mapping = useMappingScope({ nodeId: node.id, doc, infos });
+  // Fetch the expression checker while the user reads the form, before the first ƒx is pressed.
+  useEffect(() => void loadExpressionTools().catch(() => undefined), []);
   const nameId = useId();
   const connectionId = useId();
   const byField = errorsByField(errors);
