@@ -54,9 +54,9 @@ function gzipSize(urlPath: string): number {
   return gzipSync(readFileSync(file), { level: 9 }).length;
 }
 
-/** A 25-wide grid (so that zoom-to-fit shows every card) of Kingdee push steps, each column a chain, with a cross edge every third row. */
+/** A 16-wide grid (zoom to fit shows all 500 cards above the minimum zoom) of Kingdee push steps, each column a chain, with a cross edge every third row. */
 function generatedFlow(n: number, connectionId: string | undefined) {
-  const width = 25;
+  const width = 16;
   const nodes = Array.from({ length: n }, (_, i) => {
     const row = Math.floor(i / width);
     const id = `step_${i}`;
@@ -126,24 +126,34 @@ interface Measure {
   allNodesMs: number;
   frames: number[];
   longTasks: number;
-  moved: boolean;
+  /** How far the card moved on screen, in pixels. */
+  moved: number;
 }
 
-async function measureFlow(page: Page, o: { flowId: string; nodes: number }): Promise<Measure> {
+async function measureFlow(page: Page, o: { flowId: string; nodes: number; rendered: () => void }): Promise<Measure> {
+  await page.bringToFront();
   await page.addInitScript({ content: RENDER_PROBE });
   await page.goto(`/flows/${o.flowId}`, { waitUntil: 'commit' });
   // Browser-side code is passed as text: this file is type-checked without DOM typings.
   await page.evaluate(`window.__qiaoBench.expected = ${o.nodes}`);
   await page.waitForFunction('window.__qiaoBench.allNodes !== null', undefined, { timeout: 120_000 });
   const { firstNode, allNodes } = (await page.evaluate('window.__qiaoBench')) as { firstNode: number; allNodes: number };
+  o.rendered();
   // Let validation, autosave and fitView settle before dragging.
   await page.waitForTimeout(1500);
 
-  const card = page.locator('.react-flow__node[data-id="step_0"]');
-  const box = await card.boundingBox();
-  if (!box) throw new Error('step_0 is not on screen');
+  // A card in the middle of the flow, well inside the canvas (the palette is to its left).
+  const cardId = `step_${Math.floor(o.nodes / 2) + 8}`;
+  const card = page.locator(`.react-flow__node[data-id="${cardId}"]`);
+  const box = await card.boundingBox({ timeout: 10_000 }).catch(async (err: unknown) => {
+    await page.screenshot({ path: path.join(root, 'test-results', 'bench-designer-failure.png') });
+    throw err;
+  });
+  const canvas = await page.getByTestId('canvas').boundingBox();
+  if (!box || !canvas || box.x < canvas.x || box.x + box.width > canvas.x + canvas.width) throw new Error(`node ${cardId} is not inside the canvas`);
   await page.evaluate(FRAME_RECORDER);
-  const start = { x: box.x + box.width / 2, y: box.y + 12 };
+  // The middle of the card: its name, away from the connection handles on the top and bottom edges.
+  const start = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
   await page.mouse.move(start.x, start.y);
   await page.mouse.down();
   for (let i = 1; i <= 120; i++) {
@@ -154,7 +164,8 @@ async function measureFlow(page: Page, o: { flowId: string; nodes: number }): Pr
   await page.waitForTimeout(300);
   const { frames, longTasks } = (await page.evaluate('(window.__recording = false, { frames: window.__frames, longTasks: window.__longTasks })')) as { frames: number[]; longTasks: number };
   const after = await card.boundingBox();
-  return { nodes: o.nodes, firstNodeMs: firstNode, allNodesMs: allNodes, frames, longTasks, moved: after !== null && Math.abs(after.x - box.x) > 50 };
+  await page.screenshot({ path: path.join(root, 'test-results', `bench-designer-${o.nodes}.png`) });
+  return { nodes: o.nodes, firstNodeMs: firstNode, allNodesMs: allNodes, frames, longTasks, moved: after === null ? NaN : Math.round(Math.hypot(after.x - box.x, after.y - box.y)) };
 }
 
 buildIfNeeded();
@@ -170,23 +181,24 @@ try {
   const page = await context.newPage();
 
   // Initial route: everything the login page and then the flow list load.
-  const loaded = new Map<string, number>();
-  const record = (phase: string) => (response: { url(): string; request(): { resourceType(): string } }) => {
+  type Phase = 'initial' | 'designer' | 'panel';
+  const loaded = new Map<string, { phase: Phase; bytes: number }>();
+  let phase: Phase = 'initial';
+  const record = (response: { url(): string; request(): { resourceType(): string } }) => {
     const type = response.request().resourceType();
     if (type !== 'script' && type !== 'stylesheet') return;
     const urlPath = new URL(response.url()).pathname;
-    if (!loaded.has(urlPath)) loaded.set(urlPath, phase === 'initial' ? gzipSize(urlPath) : -gzipSize(urlPath));
+    if (!loaded.has(urlPath)) loaded.set(urlPath, { phase, bytes: gzipSize(urlPath) });
   };
-  let phase = 'initial';
-  page.on('response', (r) => record(phase)(r));
+  const total = (p: Phase) => [...loaded.values()].filter((v) => v.phase === p).reduce((a, v) => a + v.bytes, 0);
+  const files = (p: Phase) => [...loaded.entries()].filter(([, v]) => v.phase === p).map(([k]) => k.replace('/assets/', ''));
+  page.on('response', record);
   await page.goto('/login', { waitUntil: 'networkidle' });
   await page.getByLabel('User name').fill(ADMIN.username);
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByLabel('Password').press('Enter');
   await page.waitForURL(/\/flows$/);
   await page.waitForLoadState('networkidle');
-  const initial = [...loaded.values()].filter((v) => v > 0).reduce((a, b) => a + b, 0);
-  const initialFiles = [...loaded.entries()].filter(([, v]) => v > 0).map(([k]) => k);
 
   const connections = await trpc<{ id: string; connectorId: string }[]>(page, { path: 'connections.list' });
   const kingdee = connections.find((c) => c.connectorId === 'kingdee')?.id;
@@ -201,22 +213,24 @@ try {
   phase = 'designer';
   const results: Measure[] = [];
   for (const f of flows) {
-    const p = await context.newPage();
-    p.on('response', (r) => record('designer')(r));
-    results.push(await measureFlow(p, { flowId: f.id, nodes: f.nodes }));
-    await p.close();
+    // A fresh context (same login) per flow, so nothing of the previous page is warm or in the way.
+    const own = await browser.newContext({ baseURL: stack.serverUrl, viewport: { width: 1280, height: 800 }, locale: 'en-US', storageState: await context.storageState() });
+    const p = await own.newPage();
+    p.on('response', record);
+    results.push(await measureFlow(p, { flowId: f.id, nodes: f.nodes, rendered: () => (phase = 'panel') }));
+    await own.close();
   }
-  const designerExtra = -[...loaded.values()].filter((v) => v < 0).reduce((a, b) => a + b, 0);
 
   const kb = (bytes: number) => `${fmt(bytes / 1024)} KB`;
   console.log('\nbench/designer — Chromium (headless, /usr/bin/chromium), 1280×800, real stack');
-  console.log(`initial route (login + flow list), JS+CSS gzip: ${kb(initial)}  [${initialFiles.join(', ')}]`);
-  console.log(`opening the designer adds (lazy chunks), gzip:  ${kb(designerExtra)}  → designer route total ${kb(initial + designerExtra)}`);
-  console.log('\nnodes  first card (ms)  all cards (ms)  drag frames  frame p50  frame p95  frame max  long tasks  moved');
+  console.log(`initial route (login + flow list), JS+CSS gzip: ${kb(total('initial'))}  [${files('initial').join(', ')}]`);
+  console.log(`opening the designer adds (lazy), gzip:        ${kb(total('designer'))}  [${files('designer').join(', ')}]`);
+  console.log(`selecting a step adds the expression tools:    ${kb(total('panel'))}  [${files('panel').join(', ')}]`);
+  console.log('\nnodes  first card (ms)  all cards (ms)  drag frames  frame p50  frame p95  frame max  long tasks  card moved');
   for (const r of results) {
     const sorted = [...r.frames].sort((a, b) => a - b);
     console.log(
-      `${String(r.nodes).padStart(5)}  ${fmt(r.firstNodeMs, 0).padStart(15)}  ${fmt(r.allNodesMs, 0).padStart(14)}  ${String(r.frames.length).padStart(11)}  ${fmt(percentile(sorted, 50)).padStart(9)}  ${fmt(percentile(sorted, 95)).padStart(9)}  ${fmt(sorted.at(-1) ?? NaN).padStart(9)}  ${String(r.longTasks).padStart(10)}  ${r.moved ? 'yes' : 'NO'}`,
+      `${String(r.nodes).padStart(5)}  ${fmt(r.firstNodeMs, 0).padStart(15)}  ${fmt(r.allNodesMs, 0).padStart(14)}  ${String(r.frames.length).padStart(11)}  ${fmt(percentile(sorted, 50)).padStart(9)}  ${fmt(percentile(sorted, 95)).padStart(9)}  ${fmt(sorted.at(-1) ?? NaN).padStart(9)}  ${String(r.longTasks).padStart(10)}  ${String(r.moved).padStart(7)} px`,
     );
   }
   console.log(`\n(the ${sizes[0]}-node flow is the baseline measured in the same run; frame times are requestAnimationFrame deltas, 16.7 ms = 60 fps)`);
