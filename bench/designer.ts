@@ -128,6 +128,10 @@ interface Measure {
   longTasks: number;
   /** How far the card moved on screen, in pixels. */
   moved: number;
+  /** Main-thread time during the drag (Chrome's Performance.getMetrics): JavaScript, style + layout, all tasks. */
+  scriptMs: number;
+  layoutMs: number;
+  taskMs: number;
 }
 
 async function measureFlow(page: Page, o: { flowId: string; nodes: number; rendered: () => void }): Promise<Measure> {
@@ -151,6 +155,10 @@ async function measureFlow(page: Page, o: { flowId: string; nodes: number; rende
   });
   const canvas = await page.getByTestId('canvas').boundingBox();
   if (!box || !canvas || box.x < canvas.x || box.x + box.width > canvas.x + canvas.width) throw new Error(`node ${cardId} is not inside the canvas`);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  const before = await metrics();
   await page.evaluate(FRAME_RECORDER);
   // The middle of the card: its name, away from the connection handles on the top and bottom edges.
   const start = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
@@ -163,9 +171,11 @@ async function measureFlow(page: Page, o: { flowId: string; nodes: number; rende
   await page.mouse.up();
   await page.waitForTimeout(300);
   const { frames, longTasks } = (await page.evaluate('(window.__recording = false, { frames: window.__frames, longTasks: window.__longTasks })')) as { frames: number[]; longTasks: number };
+  const spent = await metrics();
+  const ms = (name: string) => ((spent[name] ?? 0) - (before[name] ?? 0)) * 1000;
   const after = await card.boundingBox();
   await page.screenshot({ path: path.join(root, 'test-results', `bench-designer-${o.nodes}.png`) });
-  return { nodes: o.nodes, firstNodeMs: firstNode, allNodesMs: allNodes, frames, longTasks, moved: after === null ? NaN : Math.round(Math.hypot(after.x - box.x, after.y - box.y)) };
+  return { nodes: o.nodes, firstNodeMs: firstNode, allNodesMs: allNodes, frames, longTasks, moved: after === null ? NaN : Math.round(Math.hypot(after.x - box.x, after.y - box.y)), scriptMs: ms('ScriptDuration'), layoutMs: ms('LayoutDuration') + ms('RecalcStyleDuration'), taskMs: ms('TaskDuration') };
 }
 
 buildIfNeeded();
@@ -226,11 +236,11 @@ try {
   console.log(`initial route (login + flow list), JS+CSS gzip: ${kb(total('initial'))}  [${files('initial').join(', ')}]`);
   console.log(`opening the designer adds (lazy), gzip:        ${kb(total('designer'))}  [${files('designer').join(', ')}]`);
   console.log(`selecting a step adds the expression tools:    ${kb(total('panel'))}  [${files('panel').join(', ')}]`);
-  console.log('\nnodes  first card (ms)  all cards (ms)  drag frames  frame p50  frame p95  frame max  long tasks  card moved');
+  console.log('\nnodes  first card (ms)  all cards (ms)  drag frames  frame p50  frame p95  frame max  long tasks  card moved  main thread: script / style+layout / all tasks (ms)');
   for (const r of results) {
     const sorted = [...r.frames].sort((a, b) => a - b);
     console.log(
-      `${String(r.nodes).padStart(5)}  ${fmt(r.firstNodeMs, 0).padStart(15)}  ${fmt(r.allNodesMs, 0).padStart(14)}  ${String(r.frames.length).padStart(11)}  ${fmt(percentile(sorted, 50)).padStart(9)}  ${fmt(percentile(sorted, 95)).padStart(9)}  ${fmt(sorted.at(-1) ?? NaN).padStart(9)}  ${String(r.longTasks).padStart(10)}  ${String(r.moved).padStart(7)} px`,
+      `${String(r.nodes).padStart(5)}  ${fmt(r.firstNodeMs, 0).padStart(15)}  ${fmt(r.allNodesMs, 0).padStart(14)}  ${String(r.frames.length).padStart(11)}  ${fmt(percentile(sorted, 50)).padStart(9)}  ${fmt(percentile(sorted, 95)).padStart(9)}  ${fmt(sorted.at(-1) ?? NaN).padStart(9)}  ${String(r.longTasks).padStart(10)}  ${String(r.moved).padStart(7)} px  ${fmt(r.scriptMs, 0)} / ${fmt(r.layoutMs, 0)} / ${fmt(r.taskMs, 0)}`,
     );
   }
   console.log(`\n(the ${sizes[0]}-node flow is the baseline measured in the same run; frame times are requestAnimationFrame deltas, 16.7 ms = 60 fps)`);

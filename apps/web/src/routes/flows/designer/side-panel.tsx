@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useState } from 'react';
+import { memo, useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EditorDocument, EditorEdge, EditorNode } from '../../../lib/flow-editor-model';
 import { buildMappingTree, upstreamNodeIds, type OutputSchema } from '../../../lib/mapping-tree';
@@ -59,8 +59,41 @@ function useMappingScope(o: { nodeId: string; doc: EditorDocument | undefined; i
   return { scope, roots, hasSample };
 }
 
+interface NodePanelProps {
+  node: EditorNode;
+  info: NodeTypeInfo | undefined;
+  connections: readonly Connection[];
+  errors: CompileErrorLike[];
+  onChange: (update: (n: EditorNode) => EditorNode, key: string) => void;
+  doc?: EditorDocument;
+  infos?: ReadonlyMap<string, NodeTypeInfo>;
+}
+
+function sameButPosition(a: EditorNode, b: EditorNode): boolean {
+  if (a === b) return true;
+  const { position: _a, ...restA } = a;
+  const { position: _b, ...restB } = b;
+  const keys = Object.keys(restA) as (keyof typeof restA)[];
+  return keys.length === Object.keys(restB).length && keys.every((k) => restA[k] === restB[k]);
+}
+
+/**
+ * While a node is dragged the designer renders on every frame with a new document that differs only
+ * in positions, which the panel never shows: skip those renders. `onChange` is not compared: the
+ * designer's closure for a node only ever edits that node through its stable `edit`.
+ */
+function samePanel(prev: NodePanelProps, next: NodePanelProps): boolean {
+  if (prev.info !== next.info || prev.connections !== next.connections || prev.infos !== next.infos) return false;
+  if (!sameButPosition(prev.node, next.node)) return false;
+  if (prev.errors !== next.errors && (prev.errors.length > 0 || next.errors.length > 0)) return false;
+  if (prev.doc === next.doc) return true;
+  if (!prev.doc || !next.doc || prev.doc.edges !== next.doc.edges || prev.doc.valueMaps !== next.doc.valueMaps || prev.doc.nodes.length !== next.doc.nodes.length) return false;
+  const before = prev.doc.nodes;
+  return next.doc.nodes.every((n, i) => { const p = before[i]; return p !== undefined && sameButPosition(p, n); });
+}
+
 /** Configuration of the selected node: name, connection, parameters from its type's schema, and the fields it can map from. */
-export function NodePanel({ node, info, connections, errors, onChange, doc, infos }: { node: EditorNode; info: NodeTypeInfo | undefined; connections: readonly Connection[]; errors: CompileErrorLike[]; onChange: (update: (n: EditorNode) => EditorNode, key: string) => void; doc?: EditorDocument; infos?: ReadonlyMap<string, NodeTypeInfo> }) {
+export const NodePanel = memo(function NodePanel({ node, info, connections, errors, onChange, doc, infos }: NodePanelProps) {
   const { t, i18n } = useTranslation('designer');
   const mapping = useMappingScope({ nodeId: node.id, doc, infos });
   // Fetch the expression checker while the user reads the form, before the first ƒx is pressed.
@@ -135,7 +168,7 @@ export function NodePanel({ node, info, connections, errors, onChange, doc, info
     </section>
     </ExpressionScopeContext>
   );
-}
+}, samePanel);
 
 /** The selected edge: its optional condition. */
 export function EdgePanel({ edge, names, errors, onChange }: { edge: EditorEdge; names: Map<string, string>; errors: CompileErrorLike[]; onChange: (condition: string, key: string) => void }) {
