@@ -42,6 +42,7 @@ import type { CardData, NodeTypeInfo } from './types';
 import { ValueMapsButton, ValueMapsDialog } from './value-maps-dialog';
 import { valueMapsOf } from '../../../lib/value-map-model';
 import { useStableNodes } from './use-stable-nodes';
+import { documentVersion } from './document-version';
 
 type Flow = RouterOutputs['flows']['get'];
 
@@ -181,7 +182,7 @@ function Designer({ flow }: { flow: Flow }) {
   // --- validation (the server's compiler, debounced) ---------------------------------------------
   const settled = useDebounced(doc, VALIDATE_DELAY_MS);
   const validation = useQuery({
-    queryKey: ['flows', 'validate', flow.id, settled],
+    queryKey: ['flows', 'validate', flow.id, documentVersion(settled)],
     queryFn: () => trpc.flows.validate.mutate({ document: settled }),
     placeholderData: keepPreviousData,
     gcTime: 0,
