@@ -8,10 +8,13 @@
  * and the production bundle size (gzip) of the initial route (the JS + CSS the login and flow-list
  * pages load) next to what opening the designer adds.
  *
- *   pnpm bench:designer [--nodes 500] [--baseline 50] [--skip-build]
+ *   pnpm bench:designer [--nodes 500] [--baseline 50] [--skip-build] [--profile]
+ *
+ * --profile also records a CPU profile of each drag (test-results/bench-designer-<n>.cpuprofile,
+ * open it in Chrome DevTools) and prints the functions with the most self time.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -19,7 +22,7 @@ import { chromium, type Page } from '@playwright/test';
 import { startTestStack } from '../e2e/support/stack-fixture';
 import { fmt, percentile } from './stats';
 
-const { values } = parseArgs({ options: { nodes: { type: 'string', default: '500' }, baseline: { type: 'string', default: '50' }, 'skip-build': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { nodes: { type: 'string', default: '500' }, baseline: { type: 'string', default: '50' }, 'skip-build': { type: 'boolean', default: false }, profile: { type: 'boolean', default: false } } });
 const root = path.resolve(import.meta.dirname, '..');
 const webDist = path.join(root, 'apps', 'web', 'dist');
 const ADMIN = { username: 'admin', password: 'qiao-admin' };
@@ -120,6 +123,25 @@ const FRAME_RECORDER = `
   requestAnimationFrame(tick);
 `;
 
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+/** The functions with the most self time in a CPU profile (sampled), with their bundle file. */
+function printHotspots(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }, nodes: number): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  (profile.samples ?? []).forEach((id, i) => {
+    const frame = byId.get(id)?.callFrame;
+    if (!frame) return;
+    const key = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop() ?? ''}:${frame.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
+  });
+  console.log(`\nCPU profile of the ${nodes}-node drag, self time:`);
+  for (const [name, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${fmt(ms, 0).padStart(6)} ms  ${name}`);
+}
+
 interface Measure {
   nodes: number;
   firstNodeMs: number;
@@ -159,6 +181,10 @@ async function measureFlow(page: Page, o: { flowId: string; nodes: number; rende
   await cdp.send('Performance.enable');
   const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
   const before = await metrics();
+  if (values.profile) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
   await page.evaluate(FRAME_RECORDER);
   // The middle of the card: its name, away from the connection handles on the top and bottom edges.
   const start = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
@@ -172,6 +198,11 @@ async function measureFlow(page: Page, o: { flowId: string; nodes: number; rende
   await page.waitForTimeout(300);
   const { frames, longTasks } = (await page.evaluate('(window.__recording = false, { frames: window.__frames, longTasks: window.__longTasks })')) as { frames: number[]; longTasks: number };
   const spent = await metrics();
+  if (values.profile) {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(path.join(root, 'test-results', `bench-designer-${o.nodes}.cpuprofile`), JSON.stringify(profile));
+    printHotspots(profile, o.nodes);
+  }
   const ms = (name: string) => ((spent[name] ?? 0) - (before[name] ?? 0)) * 1000;
   const after = await card.boundingBox();
   await page.screenshot({ path: path.join(root, 'test-results', `bench-designer-${o.nodes}.png`) });
@@ -179,6 +210,7 @@ async function measureFlow(page: Page, o: { flowId: string; nodes: number; rende
 }
 
 buildIfNeeded();
+mkdirSync(path.join(root, 'test-results'), { recursive: true });
 const stack = await startTestStack('benchdesigner', { workers: 1, extraEnv: { LOG_LEVEL: 'warn' } });
 let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
 try {

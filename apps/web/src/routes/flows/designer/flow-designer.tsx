@@ -286,6 +286,7 @@ function Designer({ flow }: { flow: Flow }) {
         names={names}
         errors={errors.filter((e) => e.edgeId === selectedEdge.id)}
         onChange={(condition, key) => edit((d) => ({ ...d, edges: d.edges.map((e) => { if (e.id !== selectedEdge.id) return e; const { condition: _old, ...rest } = e; return condition === '' ? rest : { ...rest, condition }; }) }), key)}
+        doc={doc}
       />
     );
   } else if (selectedNodes.length + selectedEdges.length > 1) {

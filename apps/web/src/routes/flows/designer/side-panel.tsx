@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { EditorDocument, EditorEdge, EditorNode } from '../../../lib/flow-editor-model';
 import { buildMappingTree, upstreamNodeIds, type OutputSchema } from '../../../lib/mapping-tree';
 import { lookupTables, valueMapsOf } from '../../../lib/value-map-model';
+import { ExpressionEditor } from './expression-editor';
 import type { RouterOutputs } from '../../../trpc';
 import { ExpressionScopeContext, type ExpressionScope, type ExpressionTarget } from './expression-scope';
 import { MappingTree } from './mapping-tree';
@@ -170,11 +171,24 @@ export const NodePanel = memo(function NodePanel({ node, info, connections, erro
   );
 }, samePanel);
 
-/** The selected edge: its optional condition. */
-export function EdgePanel({ edge, names, errors, onChange }: { edge: EditorEdge; names: Map<string, string>; errors: CompileErrorLike[]; onChange: (condition: string, key: string) => void }) {
+/** A scope for expressions outside a node (edge conditions, the trigger filter): what they may read, no mapping tree. */
+function useFixedScope(upstream: readonly string[] | null, doc: EditorDocument | undefined): ExpressionScope {
+  const maps = doc?.valueMaps;
+  const valueMaps = useMemo(() => lookupTables(valueMapsOf({ valueMaps: maps })), [maps]);
+  return useMemo(() => ({ upstream, valueMaps, target: null, setTarget: () => undefined }), [upstream, valueMaps]);
+}
+
+/** The selected edge: its optional condition, checked and previewed against the source's sample output. */
+export function EdgePanel({ edge, names, errors, onChange, doc }: { edge: EditorEdge; names: Map<string, string>; errors: CompileErrorLike[]; onChange: (condition: string, key: string) => void; doc?: EditorDocument }) {
   const { t } = useTranslation('designer');
   const id = useId();
+  const nodeIds = useMemo(() => (doc?.nodes ?? []).map((n) => n.id).join('\n'), [doc?.nodes]);
+  const edges = doc?.edges;
+  // A condition runs once its source has finished: the source and everything before it are readable.
+  const upstream = useMemo(() => (edges ? [edge.source, ...upstreamNodeIds({ nodeIds: nodeIds.split('\n'), edges, nodeId: edge.source })] : null), [edges, nodeIds, edge.source]);
+  const scope = useFixedScope(upstream, doc);
   return (
+    <ExpressionScopeContext value={scope}>
     <section className="designer-panel-body" aria-label={t('panel.edge')}>
       <h2>{t('panel.edge')}</h2>
       <p>
@@ -182,25 +196,31 @@ export function EdgePanel({ edge, names, errors, onChange }: { edge: EditorEdge;
       </p>
       <div className="field">
         <label htmlFor={id}>{t('panel.condition')}</label>
-        <textarea id={id} className="input mono" rows={2} spellCheck={false} value={edge.condition ?? ''} placeholder="event.data.amount > 50000" onChange={(e) => onChange(e.target.value, `${edge.id}:condition`)} />
+        <ExpressionEditor id={id} label={t('panel.condition')} value={edge.condition ?? ''} placeholder="event.data.amount > 50000" invalid={errors.length > 0} onChange={(source) => onChange(source, `${edge.id}:condition`)} />
         <span className="hint">{t('panel.conditionHint')}</span>
         <FieldErrors errors={errors} />
       </div>
     </section>
+    </ExpressionScopeContext>
   );
 }
+
+const NO_STEPS: readonly string[] = [];
 
 /** The flow's trigger, shown while nothing is selected. */
 export function TriggerPanel({ doc, errors, onChange }: { doc: EditorDocument; errors: CompileErrorLike[]; onChange: (trigger: EditorDocument['trigger'], key: string) => void }) {
   const { t } = useTranslation('designer');
   const eventId = useId();
   const filterId = useId();
+  // The trigger filter sees only the event.
+  const scope = useFixedScope(NO_STEPS, doc);
   const byField = new Map<string, CompileErrorLike[]>();
   for (const e of errors) {
     const key = e.path[1] === 'filter' ? 'filter' : 'eventType';
     byField.set(key, [...(byField.get(key) ?? []), e]);
   }
   return (
+    <ExpressionScopeContext value={scope}>
     <section className="designer-panel-body" aria-label={t('panel.trigger')}>
       <h2>{t('panel.trigger')}</h2>
       <p className="muted small">{t('panel.triggerHint')}</p>
@@ -214,16 +234,15 @@ export function TriggerPanel({ doc, errors, onChange }: { doc: EditorDocument; e
       </div>
       <div className="field">
         <label htmlFor={filterId}>{t('panel.filter')}</label>
-        <textarea
+        <ExpressionEditor
           id={filterId}
-          className="input mono"
-          rows={2}
-          spellCheck={false}
+          label={t('panel.filter')}
           value={doc.trigger.filter ?? ''}
           placeholder="event.data.salesOrg = '100'"
-          onChange={(e) => {
+          invalid={byField.has('filter')}
+          onChange={(source) => {
             const { filter: _old, ...rest } = doc.trigger;
-            onChange(e.target.value === '' ? rest : { ...rest, filter: e.target.value }, 'trigger:filter');
+            onChange(source === '' ? rest : { ...rest, filter: source }, 'trigger:filter');
           }}
         />
         <span className="hint">{t('panel.filterHint')}</span>
@@ -231,5 +250,6 @@ export function TriggerPanel({ doc, errors, onChange }: { doc: EditorDocument; e
       </div>
       <p className="muted small">{t('panel.stats', { nodes: doc.nodes.length, edges: doc.edges.length })}</p>
     </section>
+    </ExpressionScopeContext>
   );
 }
