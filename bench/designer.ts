@@ -129,7 +129,7 @@ interface ProfileNode {
 }
 
 /** The functions with the most self time in a CPU profile (sampled), with their bundle file. */
-function printHotspots(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }, nodes: number): void {
+function printHotspots(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }, what: string): void {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   (profile.samples ?? []).forEach((id, i) => {
@@ -138,45 +138,50 @@ function printHotspots(profile: { nodes: ProfileNode[]; samples?: number[]; time
     const key = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop() ?? ''}:${frame.lineNumber + 1}`;
     self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
   });
-  console.log(`\nCPU profile of the ${nodes}-node drag, self time:`);
+  console.log(`\nCPU profile of the ${what}, self time:`);
   for (const [name, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${fmt(ms, 0).padStart(6)} ms  ${name}`);
 }
 
-interface Measure {
-  nodes: number;
-  firstNodeMs: number;
-  allNodesMs: number;
+interface Drag {
+  /** Where the drag happened: zoomed to fit the whole flow, or zoomed in to a working zoom. */
+  view: string;
   frames: number[];
   longTasks: number;
   /** How far the card moved on screen, in pixels. */
   moved: number;
+  /** Cards in the DOM during the drag (onlyRenderVisibleElements leaves out those off screen). */
+  cards: number;
   /** Main-thread time during the drag (Chrome's Performance.getMetrics): JavaScript, style + layout, all tasks. */
   scriptMs: number;
   layoutMs: number;
   taskMs: number;
 }
 
-async function measureFlow(page: Page, o: { flowId: string; nodes: number; rendered: () => void }): Promise<Measure> {
-  await page.bringToFront();
-  await page.addInitScript({ content: RENDER_PROBE });
-  await page.goto(`/flows/${o.flowId}`, { waitUntil: 'commit' });
-  // Browser-side code is passed as text: this file is type-checked without DOM typings.
-  await page.evaluate(`window.__qiaoBench.expected = ${o.nodes}`);
-  await page.waitForFunction('window.__qiaoBench.allNodes !== null', undefined, { timeout: 120_000 });
-  const { firstNode, allNodes } = (await page.evaluate('window.__qiaoBench')) as { firstNode: number; allNodes: number };
-  o.rendered();
-  // Let validation, autosave and fitView settle before dragging.
-  await page.waitForTimeout(1500);
+interface Measure {
+  nodes: number;
+  firstNodeMs: number;
+  allNodesMs: number;
+  drags: Drag[];
+}
 
-  // A card in the middle of the flow, well inside the canvas (the palette is to its left).
-  const cardId = `step_${Math.floor(o.nodes / 2) + 8}`;
-  const card = page.locator(`.react-flow__node[data-id="${cardId}"]`);
-  const box = await card.boundingBox({ timeout: 10_000 }).catch(async (err: unknown) => {
-    await page.screenshot({ path: path.join(root, 'test-results', 'bench-designer-failure.png') });
-    throw err;
-  });
-  const canvas = await page.getByTestId('canvas').boundingBox();
-  if (!box || !canvas || box.x < canvas.x || box.x + box.width > canvas.x + canvas.width) throw new Error(`node ${cardId} is not inside the canvas`);
+/** The card nearest the middle of the canvas (so it is well inside it; the palette is to the left). */
+const MIDDLE_CARD = `(() => {
+  const c = document.querySelector('[data-testid="canvas"]').getBoundingClientRect();
+  const cx = c.x + c.width / 2, cy = c.y + c.height / 2;
+  let best = null, bestD = Infinity;
+  for (const el of document.querySelectorAll('.react-flow__node')) {
+    const r = el.getBoundingClientRect();
+    const d = Math.hypot(r.x + r.width / 2 - cx, r.y + r.height / 2 - cy);
+    if (d < bestD) { bestD = d; best = el.getAttribute('data-id'); }
+  }
+  return best;
+})()`;
+
+async function measureDrag(page: Page, o: { view: string; nodes: number }): Promise<Drag> {
+  const cardId = (await page.evaluate(MIDDLE_CARD)) as string | null;
+  const card = page.locator(`.react-flow__node[data-id="${cardId ?? ''}"]`);
+  const box = await card.boundingBox({ timeout: 10_000 });
+  if (!box || cardId === null) throw new Error('no card in the middle of the canvas');
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
@@ -198,15 +203,37 @@ async function measureFlow(page: Page, o: { flowId: string; nodes: number; rende
   await page.waitForTimeout(300);
   const { frames, longTasks } = (await page.evaluate('(window.__recording = false, { frames: window.__frames, longTasks: window.__longTasks })')) as { frames: number[]; longTasks: number };
   const spent = await metrics();
+  const cards = await page.locator('.react-flow__node').count();
   if (values.profile) {
     const { profile } = await cdp.send('Profiler.stop');
-    writeFileSync(path.join(root, 'test-results', `bench-designer-${o.nodes}.cpuprofile`), JSON.stringify(profile));
-    printHotspots(profile, o.nodes);
+    writeFileSync(path.join(root, 'test-results', `bench-designer-${o.nodes}-${o.view}.cpuprofile`), JSON.stringify(profile));
+    printHotspots(profile, `${o.nodes}-node drag (${o.view})`);
   }
+  await cdp.detach();
   const ms = (name: string) => ((spent[name] ?? 0) - (before[name] ?? 0)) * 1000;
   const after = await card.boundingBox();
-  await page.screenshot({ path: path.join(root, 'test-results', `bench-designer-${o.nodes}.png`) });
-  return { nodes: o.nodes, firstNodeMs: firstNode, allNodesMs: allNodes, frames, longTasks, moved: after === null ? NaN : Math.round(Math.hypot(after.x - box.x, after.y - box.y)), scriptMs: ms('ScriptDuration'), layoutMs: ms('LayoutDuration') + ms('RecalcStyleDuration'), taskMs: ms('TaskDuration') };
+  await page.screenshot({ path: path.join(root, 'test-results', `bench-designer-${o.nodes}-${o.view}.png`) });
+  return { view: o.view, frames, longTasks, cards, moved: after === null ? NaN : Math.round(Math.hypot(after.x - box.x, after.y - box.y)), scriptMs: ms('ScriptDuration'), layoutMs: ms('LayoutDuration') + ms('RecalcStyleDuration'), taskMs: ms('TaskDuration') };
+}
+
+async function measureFlow(page: Page, o: { flowId: string; nodes: number; rendered: () => void }): Promise<Measure> {
+  await page.bringToFront();
+  await page.addInitScript({ content: RENDER_PROBE });
+  await page.goto(`/flows/${o.flowId}`, { waitUntil: 'commit' });
+  // Browser-side code is passed as text: this file is type-checked without DOM typings.
+  await page.evaluate(`window.__qiaoBench.expected = ${o.nodes}`);
+  await page.waitForFunction('window.__qiaoBench.allNodes !== null', undefined, { timeout: 120_000 });
+  const { firstNode, allNodes } = (await page.evaluate('window.__qiaoBench')) as { firstNode: number; allNodes: number };
+  o.rendered();
+  // Let validation, autosave and fitView settle before dragging.
+  await page.waitForTimeout(1500);
+  const drags = [await measureDrag(page, { view: 'fit', nodes: o.nodes })];
+  // Then where people work: zoomed in (the minimap and controls' zoom-in, ×1.2 a press) to about 100 %.
+  const zoomIn = page.getByRole('button', { name: 'Zoom In' });
+  for (let i = 0; i < 12 && (await zoomIn.isEnabled()); i++) await zoomIn.click();
+  await page.waitForTimeout(1000);
+  drags.push(await measureDrag(page, { view: 'zoomed', nodes: o.nodes }));
+  return { nodes: o.nodes, firstNodeMs: firstNode, allNodesMs: allNodes, drags };
 }
 
 buildIfNeeded();
@@ -268,12 +295,14 @@ try {
   console.log(`initial route (login + flow list), JS+CSS gzip: ${kb(total('initial'))}  [${files('initial').join(', ')}]`);
   console.log(`opening the designer adds (lazy), gzip:        ${kb(total('designer'))}  [${files('designer').join(', ')}]`);
   console.log(`selecting a step adds the expression tools:    ${kb(total('panel'))}  [${files('panel').join(', ')}]`);
-  console.log('\nnodes  first card (ms)  all cards (ms)  drag frames  frame p50  frame p95  frame max  long tasks  card moved  main thread: script / style+layout / all tasks (ms)');
+  console.log('\nnodes  first card (ms)  all cards (ms)  drag view  cards  frames  frame p50  frame p95  frame max  long tasks  card moved  main thread: script / style+layout / all tasks (ms)');
   for (const r of results) {
-    const sorted = [...r.frames].sort((a, b) => a - b);
-    console.log(
-      `${String(r.nodes).padStart(5)}  ${fmt(r.firstNodeMs, 0).padStart(15)}  ${fmt(r.allNodesMs, 0).padStart(14)}  ${String(r.frames.length).padStart(11)}  ${fmt(percentile(sorted, 50)).padStart(9)}  ${fmt(percentile(sorted, 95)).padStart(9)}  ${fmt(sorted.at(-1) ?? NaN).padStart(9)}  ${String(r.longTasks).padStart(10)}  ${String(r.moved).padStart(7)} px  ${fmt(r.scriptMs, 0)} / ${fmt(r.layoutMs, 0)} / ${fmt(r.taskMs, 0)}`,
-    );
+    for (const d of r.drags) {
+      const sorted = [...d.frames].sort((a, b) => a - b);
+      console.log(
+        `${String(r.nodes).padStart(5)}  ${fmt(r.firstNodeMs, 0).padStart(15)}  ${fmt(r.allNodesMs, 0).padStart(14)}  ${d.view.padStart(9)}  ${String(d.cards).padStart(5)}  ${String(d.frames.length).padStart(6)}  ${fmt(percentile(sorted, 50)).padStart(9)}  ${fmt(percentile(sorted, 95)).padStart(9)}  ${fmt(sorted.at(-1) ?? NaN).padStart(9)}  ${String(d.longTasks).padStart(10)}  ${String(d.moved).padStart(7)} px  ${fmt(d.scriptMs, 0)} / ${fmt(d.layoutMs, 0)} / ${fmt(d.taskMs, 0)}`,
+      );
+    }
   }
   console.log(`\n(the ${sizes[0]}-node flow is the baseline measured in the same run; frame times are requestAnimationFrame deltas, 16.7 ms = 60 fps)`);
 } finally {
