@@ -151,3 +151,8 @@ export function valueMapsOf(doc: { valueMaps?: unknown }): EditorValueMap[] {
     return [{ name: r['name'], ...(typeof r['description'] === 'string' ? { description: r['description'] } : {}), entries }];
   });
 }
+
+/** Lookup tables as the flow compiler puts them in the plan (map → key → value), for previews. */
+export function lookupTables(maps: readonly EditorValueMap[]): Record<string, Record<string, string>> {
+  return Object.fromEntries(maps.map((m) => [m.name, Object.fromEntries(m.entries.map((e) => [e.key, e.value]))]));
+}

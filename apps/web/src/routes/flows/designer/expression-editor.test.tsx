@@ -94,7 +94,7 @@ describe('ExpressionEditor', () => {
 
   it('says clearly when there is no sample data to preview with', async () => {
     render(<Harness initial="event.data.orderNo" data={emptySampleData} />);
-    expect(screen.getByTestId('expression-preview').textContent).toContain('No sample data yet — run a test or pin a sample event');
+    expect(await screen.findByText('No sample data yet — run a test or pin a sample event to preview the result.')).toBeTruthy();
   });
 
   it('registers as the mapping target on focus and inserts at the cursor', async () => {

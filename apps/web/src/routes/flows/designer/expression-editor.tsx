@@ -1,11 +1,12 @@
 import './mapping.css';
-import { checkExpressionSyntax, evaluateExpression, expressionReferences, isExpressionError, type ValueMapTables } from '@qiao/flow';
+import type { ValueMapTables } from '@qiao/flow';
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useDebounced } from '../../../hooks/use-debounced';
 import { errorLocation } from '../../../lib/expression-position';
 import { useExpressionScope } from './expression-scope';
 import { previewInput, useSampleData } from './sample-data';
+import { useExpressionTools, type ExpressionTools } from './use-expression-tools';
 
 const PREVIEW_DELAY_MS = 300;
 const PREVIEW_MAX_CHARS = 4000;
@@ -63,7 +64,8 @@ export function ExpressionEditor({ id, label, value, onChange, placeholder, rows
     }
   });
 
-  const syntax = useMemo(() => (value.trim() === '' ? null : checkExpressionSyntax(value)), [value]);
+  const tools = useExpressionTools();
+  const syntax = useMemo(() => (value.trim() === '' || !tools ? null : tools.checkExpressionSyntax(value)), [value, tools]);
   const location = syntax && !syntax.ok ? errorLocation(value, syntax.position) : null;
 
   function remember() {
@@ -87,7 +89,7 @@ export function ExpressionEditor({ id, label, value, onChange, placeholder, rows
     });
   }
 
-  const preview = usePreview(syntax?.ok === true ? value : '', scope);
+  const preview = usePreview(syntax?.ok === true ? value : '', { ...scope, tools });
 
   return (
     <div className="expression-editor">
@@ -112,7 +114,9 @@ export function ExpressionEditor({ id, label, value, onChange, placeholder, rows
         }}
       />
       <div id={statusId} className="expression-status small" aria-live="polite">
-        {syntax === null ? null : syntax.ok ? (
+        {value.trim() !== '' && !tools ? (
+          <span className="muted">{t('editor.loading')}</span>
+        ) : syntax === null ? null : syntax.ok ? (
           <span className="expression-ok">✓ {t('editor.syntaxOk')}</span>
         ) : (
           location && (
@@ -127,7 +131,7 @@ export function ExpressionEditor({ id, label, value, onChange, placeholder, rows
           )
         )}
       </div>
-      <PreviewBox id={previewId} preview={preview} missing={missingSteps(syntax?.ok === true ? value : '', { upstream: scope.upstream, sample: previewInput(sample).steps })} />
+      <PreviewBox id={previewId} preview={preview} missing={tools ? missingSteps(syntax?.ok === true ? value : '', { tools, upstream: scope.upstream, sample: previewInput(sample).steps }) : []} />
     </div>
   );
 }
@@ -154,14 +158,14 @@ function PreviewBox({ id, preview, missing }: { id: string; preview: Preview; mi
 }
 
 /** Upstream steps the expression reads that have no test-run output to preview with. */
-function missingSteps(source: string, o: { upstream: readonly string[] | null; sample: Record<string, unknown> }): string[] {
+function missingSteps(source: string, o: { tools: ExpressionTools; upstream: readonly string[] | null; sample: Record<string, unknown> }): string[] {
   if (source === '') return [];
-  const read = expressionReferences(source).steps;
+  const read = o.tools.expressionReferences(source).steps;
   return read.filter((id) => !Object.hasOwn(o.sample, id) && (o.upstream === null || o.upstream.includes(id)));
 }
 
 /** The expression's value against the sample data, debounced; only upstream outputs are visible, as at run time. */
-function usePreview(source: string, scope: { upstream: readonly string[] | null; valueMaps: ValueMapTables }): Preview {
+function usePreview(source: string, scope: { upstream: readonly string[] | null; valueMaps: ValueMapTables; tools: ExpressionTools | null }): Preview {
   const { i18n } = useTranslation();
   const sample = useSampleData();
   const settled = useDebounced(source, PREVIEW_DELAY_MS);
@@ -172,12 +176,13 @@ function usePreview(source: string, scope: { upstream: readonly string[] | null;
   }, [sample, scope.upstream]);
   const hasSample = input.event !== undefined || Object.keys(input.steps).length > 0;
   const [result, setResult] = useState<{ for: unknown; preview: Preview }>({ for: null, preview: { kind: 'idle' } });
+  const { tools } = scope;
   const request = useMemo(() => ({ source: settled, input, valueMaps: scope.valueMaps }), [settled, input, scope.valueMaps]);
 
   useEffect(() => {
-    if (request.source === '' || !hasSample) return;
+    if (request.source === '' || !hasSample || !tools) return;
     let live = true;
-    evaluateExpression(request.source, { event: request.input.event, steps: request.input.steps, valueMaps: request.valueMaps }, PREVIEW_LIMITS).then(
+    tools.evaluateExpression(request.source, { event: request.input.event, steps: request.input.steps, valueMaps: request.valueMaps }, PREVIEW_LIMITS).then(
       (value) => {
         if (!live) return;
         if (value === undefined) return setResult({ for: request, preview: { kind: 'noValue' } });
@@ -186,14 +191,14 @@ function usePreview(source: string, scope: { upstream: readonly string[] | null;
       },
       (err: unknown) => {
         if (!live) return;
-        const message = isExpressionError(err) ? localized(err.message, i18n.language) : err instanceof Error ? err.message : String(err);
+        const message = tools.isExpressionError(err) ? localized(err.message, i18n.language) : err instanceof Error ? err.message : String(err);
         setResult({ for: request, preview: { kind: 'error', message } });
       },
     );
     return () => {
       live = false;
     };
-  }, [request, hasSample, i18n.language]);
+  }, [request, hasSample, i18n.language, tools]);
 
   if (source === '') return { kind: 'idle' };
   if (!hasSample) return { kind: 'noSample' };

@@ -44,6 +44,7 @@ import type { CardData, NodeTypeInfo } from './types';
 import { ValueMapsButton, ValueMapsDialog } from './value-maps-dialog';
 import { valueMapsOf } from '../../../lib/value-map-model';
 import { useStableNodes } from './use-stable-nodes';
+import { documentVersion } from './document-version';
 
 type Flow = RouterOutputs['flows']['get'];
 
@@ -183,7 +184,7 @@ function Designer({ flow }: { flow: Flow }) {
   // --- validation (the server's compiler, debounced) ---------------------------------------------
   const settled = useDebounced(doc, VALIDATE_DELAY_MS);
   const validation = useQuery({
-    queryKey: ['flows', 'validate', flow.id, settled],
+    queryKey: ['flows', 'validate', flow.id, documentVersion(settled)],
     queryFn: () => trpc.flows.validate.mutate({ document: settled }),
     placeholderData: keepPreviousData,
     gcTime: 0,
@@ -290,6 +291,7 @@ function Designer({ flow }: { flow: Flow }) {
         names={names}
         errors={errors.filter((e) => e.edgeId === selectedEdge.id)}
         onChange={(condition, key) => edit((d) => ({ ...d, edges: d.edges.map((e) => { if (e.id !== selectedEdge.id) return e; const { condition: _old, ...rest } = e; return condition === '' ? rest : { ...rest, condition }; }) }), key)}
+        doc={doc}
       />
     );
   } else if (selectedNodes.length + selectedEdges.length > 1) {

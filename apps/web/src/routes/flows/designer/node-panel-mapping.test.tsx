@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import type { EditorDocument, EditorNode } from '../../../lib/flow-editor-model';
 import { SampleDataContext, type SampleData } from './sample-data';
-import { NodePanel } from './side-panel';
+import { EdgePanel, NodePanel, TriggerPanel } from './side-panel';
 import type { NodeTypeInfo } from './types';
 
 const label = (en: string) => ({ en, 'zh-CN': en });
@@ -61,5 +61,39 @@ describe('NodePanel field mapping', () => {
     await userEvent.clear(editor);
     await userEvent.type(editor, "$valueMap('customers', event.data.customer)");
     expect(await screen.findByText('"ERP-1"')).toBeTruthy();
+  });
+});
+
+describe('Edge condition and trigger filter editors', () => {
+  it('checks and previews an edge condition against the source step\'s sample output', async () => {
+    const edge = doc.edges[0];
+    if (!edge) throw new Error('fixture');
+    function Edge() {
+      const [condition, setCondition] = useState('');
+      return (
+        <SampleDataContext value={sample}>
+          <EdgePanel edge={{ ...edge, condition }} names={new Map()} errors={[]} doc={doc} onChange={(c) => setCondition(c)} />
+        </SampleDataContext>
+      );
+    }
+    render(<Edge />);
+    const box = screen.getByRole('textbox', { name: 'Condition (JSONata, optional)' });
+    await userEvent.type(box, "steps.saveOrder.number = 'SO-9'");
+    expect(await screen.findByText('true')).toBeTruthy();
+  });
+
+  it('previews the trigger filter with the event only', async () => {
+    function Trigger() {
+      const [current, setCurrent] = useState(doc);
+      return (
+        <SampleDataContext value={sample}>
+          <TriggerPanel doc={current} errors={[]} onChange={(trigger) => setCurrent((d) => ({ ...d, trigger }))} />
+        </SampleDataContext>
+      );
+    }
+    render(<Trigger />);
+    const box = screen.getByRole('textbox', { name: 'Filter (JSONata, optional)' });
+    await userEvent.type(box, "event.data.customer = 'C1' and $exists(steps.saveOrder)");
+    expect(await screen.findByText('false')).toBeTruthy();
   });
 });

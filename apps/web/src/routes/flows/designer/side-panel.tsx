@@ -1,14 +1,15 @@
-import { valueMapTables } from '@qiao/flow';
-import { useId, useMemo, useState } from 'react';
+import { memo, useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EditorDocument, EditorEdge, EditorNode } from '../../../lib/flow-editor-model';
 import { buildMappingTree, upstreamNodeIds, type OutputSchema } from '../../../lib/mapping-tree';
-import { valueMapsOf } from '../../../lib/value-map-model';
+import { lookupTables, valueMapsOf } from '../../../lib/value-map-model';
+import { ExpressionEditor } from './expression-editor';
 import type { RouterOutputs } from '../../../trpc';
 import { ExpressionScopeContext, type ExpressionScope, type ExpressionTarget } from './expression-scope';
 import { MappingTree } from './mapping-tree';
 import { ParamField } from './param-field';
 import { useSampleData } from './sample-data';
+import { loadExpressionTools } from './use-expression-tools';
 import { errorsByField, messageIn, type CompileErrorLike } from './problems';
 import type { NodeTypeInfo } from './types';
 
@@ -38,7 +39,7 @@ function useMappingScope(o: { nodeId: string; doc: EditorDocument | undefined; i
   const nodeIds = useMemo(() => (nodes ?? []).map((n) => n.id).join('\n'), [nodes]);
   const upstream = useMemo(() => (edges ? upstreamNodeIds({ nodeIds: nodeIds.split('\n'), edges, nodeId: o.nodeId }) : null), [edges, nodeIds, o.nodeId]);
   const maps = o.doc?.valueMaps;
-  const valueMaps = useMemo(() => valueMapTables(valueMapsOf({ valueMaps: maps })), [maps]);
+  const valueMaps = useMemo(() => lookupTables(valueMapsOf({ valueMaps: maps })), [maps]);
   // Names and types of the upstream nodes, as a string so node drags do not rebuild the tree.
   const upstreamKey = useMemo(() => {
     const byId = new Map((nodes ?? []).map((n) => [n.id, n]));
@@ -59,10 +60,45 @@ function useMappingScope(o: { nodeId: string; doc: EditorDocument | undefined; i
   return { scope, roots, hasSample };
 }
 
+interface NodePanelProps {
+  node: EditorNode;
+  info: NodeTypeInfo | undefined;
+  connections: readonly Connection[];
+  errors: CompileErrorLike[];
+  onChange: (update: (n: EditorNode) => EditorNode, key: string) => void;
+  doc?: EditorDocument;
+  infos?: ReadonlyMap<string, NodeTypeInfo>;
+}
+
+function sameButPosition(a: EditorNode, b: EditorNode): boolean {
+  if (a === b) return true;
+  const { position: _a, ...restA } = a;
+  const { position: _b, ...restB } = b;
+  const keys = Object.keys(restA) as (keyof typeof restA)[];
+  return keys.length === Object.keys(restB).length && keys.every((k) => restA[k] === restB[k]);
+}
+
+/**
+ * While a node is dragged the designer renders on every frame with a new document that differs only
+ * in positions, which the panel never shows: skip those renders. `onChange` is not compared: the
+ * designer's closure for a node only ever edits that node through its stable `edit`.
+ */
+function samePanel(prev: NodePanelProps, next: NodePanelProps): boolean {
+  if (prev.info !== next.info || prev.connections !== next.connections || prev.infos !== next.infos) return false;
+  if (!sameButPosition(prev.node, next.node)) return false;
+  if (prev.errors !== next.errors && (prev.errors.length > 0 || next.errors.length > 0)) return false;
+  if (prev.doc === next.doc) return true;
+  if (!prev.doc || !next.doc || prev.doc.edges !== next.doc.edges || prev.doc.valueMaps !== next.doc.valueMaps || prev.doc.nodes.length !== next.doc.nodes.length) return false;
+  const before = prev.doc.nodes;
+  return next.doc.nodes.every((n, i) => { const p = before[i]; return p !== undefined && sameButPosition(p, n); });
+}
+
 /** Configuration of the selected node: name, connection, parameters from its type's schema, and the fields it can map from. */
-export function NodePanel({ node, info, connections, errors, onChange, doc, infos }: { node: EditorNode; info: NodeTypeInfo | undefined; connections: readonly Connection[]; errors: CompileErrorLike[]; onChange: (update: (n: EditorNode) => EditorNode, key: string) => void; doc?: EditorDocument; infos?: ReadonlyMap<string, NodeTypeInfo> }) {
+export const NodePanel = memo(function NodePanel({ node, info, connections, errors, onChange, doc, infos }: NodePanelProps) {
   const { t, i18n } = useTranslation('designer');
   const mapping = useMappingScope({ nodeId: node.id, doc, infos });
+  // Fetch the expression checker while the user reads the form, before the first ƒx is pressed.
+  useEffect(() => void loadExpressionTools().catch(() => undefined), []);
   const nameId = useId();
   const connectionId = useId();
   const byField = errorsByField(errors);
@@ -133,13 +169,26 @@ export function NodePanel({ node, info, connections, errors, onChange, doc, info
     </section>
     </ExpressionScopeContext>
   );
+}, samePanel);
+
+/** A scope for expressions outside a node (edge conditions, the trigger filter): what they may read, no mapping tree. */
+function useFixedScope(upstream: readonly string[] | null, doc: EditorDocument | undefined): ExpressionScope {
+  const maps = doc?.valueMaps;
+  const valueMaps = useMemo(() => lookupTables(valueMapsOf({ valueMaps: maps })), [maps]);
+  return useMemo(() => ({ upstream, valueMaps, target: null, setTarget: () => undefined }), [upstream, valueMaps]);
 }
 
-/** The selected edge: its optional condition. */
-export function EdgePanel({ edge, names, errors, onChange }: { edge: EditorEdge; names: Map<string, string>; errors: CompileErrorLike[]; onChange: (condition: string, key: string) => void }) {
+/** The selected edge: its optional condition, checked and previewed against the source's sample output. */
+export function EdgePanel({ edge, names, errors, onChange, doc }: { edge: EditorEdge; names: Map<string, string>; errors: CompileErrorLike[]; onChange: (condition: string, key: string) => void; doc?: EditorDocument }) {
   const { t } = useTranslation('designer');
   const id = useId();
+  const nodeIds = useMemo(() => (doc?.nodes ?? []).map((n) => n.id).join('\n'), [doc?.nodes]);
+  const edges = doc?.edges;
+  // A condition runs once its source has finished: the source and everything before it are readable.
+  const upstream = useMemo(() => (edges ? [edge.source, ...upstreamNodeIds({ nodeIds: nodeIds.split('\n'), edges, nodeId: edge.source })] : null), [edges, nodeIds, edge.source]);
+  const scope = useFixedScope(upstream, doc);
   return (
+    <ExpressionScopeContext value={scope}>
     <section className="designer-panel-body" aria-label={t('panel.edge')}>
       <h2>{t('panel.edge')}</h2>
       <p>
@@ -147,25 +196,31 @@ export function EdgePanel({ edge, names, errors, onChange }: { edge: EditorEdge;
       </p>
       <div className="field">
         <label htmlFor={id}>{t('panel.condition')}</label>
-        <textarea id={id} className="input mono" rows={2} spellCheck={false} value={edge.condition ?? ''} placeholder="event.data.amount > 50000" onChange={(e) => onChange(e.target.value, `${edge.id}:condition`)} />
+        <ExpressionEditor id={id} label={t('panel.condition')} value={edge.condition ?? ''} placeholder="event.data.amount > 50000" invalid={errors.length > 0} onChange={(source) => onChange(source, `${edge.id}:condition`)} />
         <span className="hint">{t('panel.conditionHint')}</span>
         <FieldErrors errors={errors} />
       </div>
     </section>
+    </ExpressionScopeContext>
   );
 }
+
+const NO_STEPS: readonly string[] = [];
 
 /** The flow's trigger, shown while nothing is selected. */
 export function TriggerPanel({ doc, errors, onChange }: { doc: EditorDocument; errors: CompileErrorLike[]; onChange: (trigger: EditorDocument['trigger'], key: string) => void }) {
   const { t } = useTranslation('designer');
   const eventId = useId();
   const filterId = useId();
+  // The trigger filter sees only the event.
+  const scope = useFixedScope(NO_STEPS, doc);
   const byField = new Map<string, CompileErrorLike[]>();
   for (const e of errors) {
     const key = e.path[1] === 'filter' ? 'filter' : 'eventType';
     byField.set(key, [...(byField.get(key) ?? []), e]);
   }
   return (
+    <ExpressionScopeContext value={scope}>
     <section className="designer-panel-body" aria-label={t('panel.trigger')}>
       <h2>{t('panel.trigger')}</h2>
       <p className="muted small">{t('panel.triggerHint')}</p>
@@ -179,16 +234,15 @@ export function TriggerPanel({ doc, errors, onChange }: { doc: EditorDocument; e
       </div>
       <div className="field">
         <label htmlFor={filterId}>{t('panel.filter')}</label>
-        <textarea
+        <ExpressionEditor
           id={filterId}
-          className="input mono"
-          rows={2}
-          spellCheck={false}
+          label={t('panel.filter')}
           value={doc.trigger.filter ?? ''}
           placeholder="event.data.salesOrg = '100'"
-          onChange={(e) => {
+          invalid={byField.has('filter')}
+          onChange={(source) => {
             const { filter: _old, ...rest } = doc.trigger;
-            onChange(e.target.value === '' ? rest : { ...rest, filter: e.target.value }, 'trigger:filter');
+            onChange(source === '' ? rest : { ...rest, filter: source }, 'trigger:filter');
           }}
         />
         <span className="hint">{t('panel.filterHint')}</span>
@@ -196,5 +250,6 @@ export function TriggerPanel({ doc, errors, onChange }: { doc: EditorDocument; e
       </div>
       <p className="muted small">{t('panel.stats', { nodes: doc.nodes.length, edges: doc.edges.length })}</p>
     </section>
+    </ExpressionScopeContext>
   );
 }
