@@ -29,6 +29,10 @@ test('a run the ERP refuses waits on the desk with a badge, is retried with edit
   await row.getByRole('button', { name: 'Details' }).click();
   await expect(page.getByLabel('Step input').first()).toContainText('CUST-UNKNOWN');
   await screenshot(page, 'desk');
+  // The outbox section below: counts of what has not simply been sent (the demo's robot messages drain within seconds).
+  const outbox = page.getByTestId('outbox-panel');
+  await expect(outbox.getByRole('heading', { name: 'Outbox', level: 2 })).toBeVisible();
+  await expect(outbox.getByTestId('outbox-counts')).toContainText('Failed 0');
 
   // Edit the step's input: the right customer, then retry.
   await row.getByRole('button', { name: 'Edit & retry' }).click();

@@ -35,8 +35,7 @@ async function main(): Promise<void> {
    Web & API      ${stack.serverUrl}
    Event gateway  ${stack.serverUrl}/api/events
    ERP simulator  ${stack.erpSimUrl}/k3cloud/   (Kingdee K3Cloud WebAPI)
-${stack.wecomSimUrl ? `   WeCom sim      ${stack.wecomSimUrl}/cgi-bin/   (企业微信; approval callback: curl -X POST ${stack.wecomSimUrl}/__sim/callbacks/approval-change -d '{"spNo":"202611270001"}')\n` : ''}   DingTalk sim   ${stack.dingtalkSimUrl ?? '-'}   (钉钉 robots, work notices; /__sim/state)
-   Database       ${stack.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}
+${stack.wecomSimUrl ? `   WeCom sim      ${stack.wecomSimUrl}/cgi-bin/   (企业微信; messages received: ${stack.wecomSimUrl}/__sim/messages?kind=app; approval callback: curl -X POST ${stack.wecomSimUrl}/__sim/callbacks/approval-change -d '{"spNo":"202611270001"}')\n` : ''}${stack.dingtalkSimUrl ? `   DingTalk sim   ${stack.dingtalkSimUrl}   (钉钉 robots, work notices; messages received: ${stack.dingtalkSimUrl}/__sim/state)\n` : ''}   Database       ${stack.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}
    Redis          ${stack.redisUrl}
    MQTT broker    ${stack.mqttUrl.replace(/\/\/[^@]*@/, '//***@')}${stack.mqttEmbedded ? '   (embedded aedes; sessions and retained messages in memory, lost on stop)' : ''}
    Meter demo     pnpm sim:meters --meters 100 --hz 1 --url ${stack.mqttUrl.replace(/\/\/[^@]*@/, '//***@')}

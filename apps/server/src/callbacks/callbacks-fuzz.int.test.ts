@@ -268,4 +268,22 @@ describe('callback fuzz', () => {
     expect((await rowCounts()).events).toBe(before.events + 2);
     expect((await h.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   }, 180_000);
+
+  it('refuses a correctly signed event that holds a "__proto__" key (either vendor), or DingTalk JSON nested deeper than 64, and writes nothing', async () => {
+    const before = await rowCounts();
+    const wcMessage = wecomApprovalMessage(wecom, 'SP-PROTO').replace('<ApprovalInfo>', '<ApprovalInfo><__proto__><SpStatus>2</SpStatus></__proto__>');
+    const wc = buildWecomCallback({ ...wecom.secrets, agentId: wecom.agentId, message: wcMessage });
+    const wcAnswer = await h.app.inject({ method: 'POST', url: `/api/callbacks/wecom/${wecom.connectionId}?${qs(wc.query)}`, headers: { 'content-type': 'text/xml' }, payload: wc.body });
+    expect(wcAnswer.statusCode).toBe(400);
+    for (const message of [
+      '{"EventType":"bpms_instance_change","processInstanceId":"PI-PROTO","__proto__":{"result":"agree"}}',
+      `{"EventType":"bpms_instance_change","processInstanceId":"PI-DEEP","x":${'['.repeat(65)}${']'.repeat(65)}}`,
+    ]) {
+      const request = dtSigned('direct', encryptCallback({ aesKey: DT_AES_KEY, ownerKey: DT_APP_KEY, message }));
+      const answer = await h.app.inject({ method: 'POST', url: `/api/callbacks${request.query ?? ''}`, headers: request.headers, payload: request.payload });
+      expect(answer.statusCode).toBe(400);
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    expect(await rowCounts()).toEqual(before);
+  });
 });
