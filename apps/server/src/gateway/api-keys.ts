@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { PrismaClient } from '@qiao/db';
 import type { Logger, SecretBox } from '@qiao/runtime';
@@ -42,7 +42,7 @@ export interface VerifierOptions {
   box: SecretBox;
   /** Shared by every server instance; null runs without a cache (every request reads PostgreSQL). */
   redis: Redis | null;
-  /** Redis key of the API-key version counter, bumped on every change to any key. */
+  /** Redis key of the API-key version, replaced by a fresh random value on every change to any key. */
   versionKey: string;
   logger?: Logger;
   ttlMs?: number;
@@ -56,7 +56,7 @@ interface CacheEntry {
 
 /**
  * Verifies bearer keys. Good keys are cached so the hot path costs no query, but each entry is tied to
- * the value of a Redis counter that every revocation or edit bumps (`invalidate`): one GET per request
+ * the value of a Redis version that every revocation or edit replaces (`invalidate`): one GET per request
  * tells every instance at once that its cache is stale. If Redis cannot answer, nothing is cached.
  */
 export class ApiKeyVerifier {
@@ -108,7 +108,9 @@ export class ApiKeyVerifier {
   async invalidate(): Promise<void> {
     this.cache.clear();
     try {
-      await this.options.redis?.incr(this.options.versionKey);
+      // A random value, not a counter: after Redis lost its data a counter restarts and can come back to a
+      // value some instance cached keys under, which would then be served although they changed.
+      await this.options.redis?.set(this.options.versionKey, randomUUID());
     } catch (err) {
       this.options.logger?.error({ err: String(err) }, 'API key change not broadcast (Redis did not answer); other instances apply it within 30 s');
     }

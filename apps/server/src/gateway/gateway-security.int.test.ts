@@ -115,6 +115,17 @@ describe('revocation', () => {
     expectProblem(await post(a, key.key, event('r-4')), 401, 'Authorization');
     expect(await rows()).toEqual(before);
   });
+
+  it('takes effect at once even after Redis lost the version (a restart without persistence)', async () => {
+    const versionKey = `${a.redisPrefix}:gw:api-keys-version`;
+    const key = await admin.apiKeys.create({ name: 'revoked after a Redis restart', scopes: ['*'] });
+    await a.redis.del(versionKey); // a fresh Redis…
+    await admin.apiKeys.update({ id: key.id, scopes: ['*'] }); // …one change…
+    expect((await post(b, key.key, event('rr-1'))).statusCode).toBe(202); // …b caches the key under that version
+    await a.redis.del(versionKey); // Redis restarted empty
+    await admin.apiKeys.revoke({ id: key.id }); // one change again: a counter would come back to the same value
+    expectProblem(await post(b, key.key, event('rr-2')), 401, 'Authorization');
+  });
 });
 
 describe('API key cache without Redis', () => {

@@ -42,7 +42,13 @@ export async function startStreamSubscribers(options: StreamSubscriberOptions): 
   const logger = connectorLogger(options.logger);
 
   const accept = (connectionId: string): StreamAccept => async (mapped) => {
-    const event = cloudEventSchema.parse(mapped);
+    const parsed = cloudEventSchema.safeParse(mapped);
+    if (!parsed.success) {
+      // It will never be storable (e.g. text holding NUL): failing here would answer LATER and DingTalk would redeliver it forever.
+      options.logger.error({ connectionId, type: mapped.type, eventId: mapped.id, issues: parsed.error.issues.slice(0, 3) }, 'dingtalk stream: event cannot be stored; acknowledged and dropped');
+      return;
+    }
+    const event = parsed.data;
     const result = await acceptEvent({ prisma: options.prisma, queue: options.queue, logger: options.logger }, { event });
     options.logger.info({ connectionId, type: event.type, eventId: event.id, duplicate: result.duplicate }, 'dingtalk stream event accepted');
   };

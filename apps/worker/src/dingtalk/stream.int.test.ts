@@ -62,6 +62,13 @@ it('subscribes stream-mode app connections only, and commits each event before a
   expect(await db.prisma.event.findMany({ where: { eventId: 'ev-42' }, select: { type: true, source: true, subject: true } }))
     .toEqual([{ type: 'com.qiao.dingtalk.bpms_task_change', source: `urn:qiao:dingtalk:${stream}`, subject: 'PI-42' }]);
 
+  // An event that can never be stored (text with NUL is refused by the event schema) is acknowledged and
+  // logged, not sent back with LATER: DingTalk would redeliver it forever.
+  const logger = createMemoryLogger();
+  const poison = { ...frame, headers: { ...frame.headers, messageId: 'm2', eventId: 'ev-nul' }, data: '{"processInstanceId":"PI-43","remark":"a\\u0000b"}' };
+  expect(await handleStreamFrame(poison, { connectionId: stream, logger, accept })).toMatchObject({ status: 'SUCCESS' });
+  expect(await db.prisma.event.count({ where: { eventId: 'ev-nul' } })).toBe(0);
+
   // Switching the connection to HTTP push stops its subscriber.
   await db.prisma.connection.update({ where: { id: stream }, data: { secret: box.sealJson({ kind: 'app', appKey: 'k1', appSecret: 's1', mode: 'http' }) } });
   await subscribers.refresh();
