@@ -64,7 +64,9 @@ export function ExpressionEditor({ id, label, value, onChange, placeholder, rows
     }
   });
 
-  const tools = useExpressionTools();
+  const [focused, setFocused] = useState(false);
+  // An empty editor that nobody has touched (the trigger filter of most flows) does not fetch the tools.
+  const tools = useExpressionTools(focused || value.trim() !== '');
   const syntax = useMemo(() => (value.trim() === '' || !tools ? null : tools.checkExpressionSyntax(value)), [value, tools]);
   const location = syntax && !syntax.ok ? errorLocation(value, syntax.position) : null;
 
@@ -74,6 +76,7 @@ export function ExpressionEditor({ id, label, value, onChange, placeholder, rows
   }
 
   function onFocus() {
+    setFocused(true);
     const { setTarget } = scope;
     setTarget({
       id,

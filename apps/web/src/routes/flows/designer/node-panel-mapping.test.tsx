@@ -2,7 +2,7 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
-import type { EditorDocument, EditorNode } from '../../../lib/flow-editor-model';
+import type { EditorDocument, EditorEdge, EditorNode } from '../../../lib/flow-editor-model';
 import { SampleDataContext, type SampleData } from './sample-data';
 import { EdgePanel, NodePanel, TriggerPanel } from './side-panel';
 import type { NodeTypeInfo } from './types';
@@ -66,8 +66,9 @@ describe('NodePanel field mapping', () => {
 
 describe('Edge condition and trigger filter editors', () => {
   it('checks and previews an edge condition against the source step\'s sample output', async () => {
-    const edge = doc.edges[0];
-    if (!edge) throw new Error('fixture');
+    const first = doc.edges[0];
+    if (!first) throw new Error('fixture');
+    const edge: EditorEdge = first;
     function Edge() {
       const [condition, setCondition] = useState('');
       return (

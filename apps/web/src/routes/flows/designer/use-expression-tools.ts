@@ -12,16 +12,16 @@ export function loadExpressionTools(): Promise<ExpressionTools> {
   return loading;
 }
 
-/** The expression tools, or null while their chunk is loading. */
-export function useExpressionTools(): ExpressionTools | null {
+/** The expression tools, or null while their chunk is loading (or `wanted` is false and it has not been loaded yet). */
+export function useExpressionTools(wanted = true): ExpressionTools | null {
   const [tools, setTools] = useState<ExpressionTools | null>(loaded);
   useEffect(() => {
-    if (tools) return;
+    if (tools || !wanted) return;
     let live = true;
     void loadExpressionTools().then((t) => live && setTools(t));
     return () => {
       live = false;
     };
-  }, [tools]);
-  return tools;
+  }, [tools, wanted]);
+  return tools ?? loaded;
 }
