@@ -39,7 +39,7 @@ test('settings: an API key is shown once, works at the gateway, and is revoked a
   await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'API keys' }).click();
   await page.getByRole('button', { name: 'New API key' }).click();
   const create = page.getByRole('dialog', { name: 'New API key' });
-  await create.getByLabel('Name').fill(name);
+  await create.getByLabel('Name', { exact: true }).fill(name);
   await create.getByRole('button', { name: 'Create key' }).click();
   const shown = page.getByRole('dialog', { name: 'API key created' });
   await expect(shown.getByRole('button', { name: 'Copy' })).toBeVisible();
