@@ -79,7 +79,9 @@ CREATE TABLE IF NOT EXISTS k3sim.bill_link (
   source_entry_id bigint NOT NULL);
 CREATE INDEX IF NOT EXISTS bill_link_source_entry_idx ON k3sim.bill_link (source_entry_id, rule_id);
 CREATE INDEX IF NOT EXISTS bill_link_source_bill_idx ON k3sim.bill_link (source_bill_id);
-CREATE INDEX IF NOT EXISTS bill_link_target_entry_idx ON k3sim.bill_link (target_entry_id);
+-- (entry, id): an entry's first link (FSrcBillNo in query results) without walking the whole table in id order.
+DROP INDEX IF EXISTS k3sim.bill_link_target_entry_idx;
+CREATE INDEX IF NOT EXISTS bill_link_target_entry_order_idx ON k3sim.bill_link (target_entry_id, id);
 CREATE INDEX IF NOT EXISTS bill_link_target_bill_idx ON k3sim.bill_link (target_bill_id);
 -- The source bill's current number, so that FSrcBillNo filters find their entries through an index
 -- (QueryField.lookup in forms/types.ts). insertLinks writes it and updateBill carries renames over. It was
