@@ -3,18 +3,19 @@ import { runChaos } from '../bench/chaos/run-chaos';
 
 // The small chaos run inside `npm test`; `pnpm bench:chaos` runs the 10,000-event version.
 describe('chaos', () => {
-  it('carries 500 orders to the ERP exactly once through worker SIGKILLs, a Redis restart, session expiries and ERP faults', async () => {
+  it('carries 500 orders to the ERP exactly once through worker and server SIGKILLs, a Redis restart, session expiries and ERP faults', async () => {
     const report = await runChaos({
       events: 500,
       concurrency: 16,
       workers: 2,
       kills: 2,
+      serverKills: 1,
       redisRestarts: 1,
       sessionExpiries: 2,
       faults: { http503Rate: 0.2, timeoutRate: 0.05, dropAfterCommitRate: 0.01 },
       timeoutMs: 8 * 60_000,
     });
-    expect(report.chaos).toMatchObject({ kills: 2, redisRestarts: 1, sessionExpiries: 2 });
+    expect(report.chaos).toMatchObject({ kills: 2, serverKills: 1, redisRestarts: 1, sessionExpiries: 2 });
     expect(report.chaos.injected503).toBeGreaterThan(0);
     expect(report.chaos.dropped).toBeGreaterThan(0);
     expect(report.accepted).toBe(500);

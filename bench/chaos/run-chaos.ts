@@ -1,7 +1,8 @@
 /**
  * The chaos run: drives sales-order events through the real stack (gateway, PostgreSQL, a Redis of
- * its own, worker processes, the ERP simulator) while it SIGKILLs workers, restarts Redis, expires
- * ERP sessions and has the ERP fail calls — then counts what reached the ERP, exactly.
+ * its own, worker processes, the ERP simulator) while it SIGKILLs workers and the server (which runs
+ * steps eagerly), restarts Redis, expires ERP sessions and has the ERP fail calls — then counts what
+ * reached the ERP, exactly.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -19,6 +20,8 @@ export interface ChaosOptions {
   concurrency: number;
   workers: number;
   kills: number;
+  /** SIGKILLs of the server while it holds eagerly run steps (it is started again at once). */
+  serverKills: number;
   redisRestarts: number;
   sessionExpiries: number;
   faults: { http503Rate: number; timeoutRate: number; dropAfterCommitRate: number };
@@ -40,7 +43,7 @@ export interface ChaosReport {
   /** The reconciliation report's figures: documents compared, findings, ExecuteBillQuery calls. */
   reconciliation: { documents: number; discrepancies: number; queries: number };
   discrepancyRate: number;
-  chaos: { kills: number; redisRestarts: number; sessionExpiries: number; injected503: number; timeouts: number; dropped: number };
+  chaos: { kills: number; serverKills: number; redisRestarts: number; sessionExpiries: number; injected503: number; timeouts: number; dropped: number };
   seconds: number;
 }
 
@@ -61,7 +64,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     extraEnv: { LOG_LEVEL: 'warn', SWEEP_INTERVAL_MS: '1000', SWEEP_GRACE_MS: '5000', LEASE_MARGIN_MS: '5000' },
   });
   const db = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
-  const chaos = { kills: 0, redisRestarts: 0, sessionExpiries: 0 };
+  const chaos = { kills: 0, serverKills: 0, redisRestarts: 0, sessionExpiries: 0 };
+  let server = stack.server;
   try {
     await fetch(`${stack.erpSimUrl}/__sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...options.faults, seed: 42 }) });
     const prefix = 'CHAOS-';
@@ -70,8 +74,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // The monkey: spread the disruptions over the time the events are being posted and processed.
     let posting = true;
     const monkey = (async () => {
-      const plan: ('kill' | 'redis' | 'expire')[] = [
+      const plan: ('kill' | 'server' | 'redis' | 'expire')[] = [
         ...Array<'kill'>(options.kills).fill('kill'),
+        ...Array<'server'>(options.serverKills).fill('server'),
         ...Array<'redis'>(options.redisRestarts).fill('redis'),
         ...Array<'expire'>(options.sessionExpiries).fill('expire'),
       ].sort(() => Math.random() - 0.5);
@@ -87,6 +92,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           log(`chaos: SIGKILL worker-${index + 1}`);
           await sleep(500 + Math.random() * 1500);
           await stack.startWorker(index);
+        } else if (action === 'server') {
+          server.child.kill('SIGKILL');
+          await server.exited;
+          chaos.serverKills += 1;
+          log('chaos: SIGKILL server');
+          server = await stack.restartServer();
+          log('chaos: server started again');
         } else if (action === 'redis') {
           await redis.stop();
           chaos.redisRestarts += 1;

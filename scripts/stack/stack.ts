@@ -62,6 +62,8 @@ export interface Stack {
   server: ManagedProcess;
   erpSim: ManagedProcess;
   startWorker(index: number): Promise<void>;
+  /** Starts a new server process (after the caller stopped or killed the current one) and waits until it answers. */
+  restartServer(): Promise<ManagedProcess>;
   stop(): Promise<void>;
 }
 
@@ -174,17 +176,23 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     cleanups.push(async () => {
       await Promise.all(workers.map((w) => w?.stop()));
     });
-    const server = launch({
-      name: 'server', command: process.execPath, args: entry(options.root, 'server'), cwd: options.root, output: log('server'),
-      env: { ...appEnv, HOST: options.host, PORT: String(options.port), WEB_DIST: path.join(options.root, 'apps', 'web', 'dist') },
-    });
-    cleanups.push(() => server.stop());
     const serverUrl = `http://${options.host}:${options.port}`;
-    await waitFor(() => httpOk(`${serverUrl}/healthz`), 'the Qiao server', 60_000);
+    let current: ManagedProcess | null = null;
+    const launchServer = async () => {
+      const started = launch({
+        name: 'server', command: process.execPath, args: entry(options.root, 'server'), cwd: options.root, output: log('server'),
+        env: { ...appEnv, HOST: options.host, PORT: String(options.port), WEB_DIST: path.join(options.root, 'apps', 'web', 'dist') },
+      });
+      current = started;
+      await waitFor(() => httpOk(`${serverUrl}/healthz`), 'the Qiao server', 60_000);
+      return started;
+    };
+    cleanups.push(async () => current?.stop());
+    const server = await launchServer();
 
     return {
       serverUrl, erpSimUrl, ...(wecomSimUrl ? { wecomSimUrl } : {}), ...(dingtalkSimUrl ? { dingtalkSimUrl } : {}), databaseUrl, erpSimDatabaseUrl, redisUrl, mqttUrl: mqtt.url, mqttEmbedded: mqtt.embedded,
-      apiKey: seeded.apiKey, users: seeded.users, flowId: seeded.flowId, workers, server, erpSim, startWorker, stop: stopAll,
+      apiKey: seeded.apiKey, users: seeded.users, flowId: seeded.flowId, workers, server, erpSim, startWorker, restartServer: launchServer, stop: stopAll,
     };
   } catch (err) {
     await stopAll();

@@ -41,6 +41,15 @@ const envSchema = z.object({
   GATEWAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
   /** How long an Idempotency-Key is remembered (and its response replayed). */
   GATEWAY_IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  /**
+   * Steps this server runs itself, at once, for events it has just accepted (no trip through the queue; leased
+   * in PostgreSQL like a worker's, so a crash loses nothing). 0: the server only accepts and workers run everything.
+   */
+  EAGER_STEPS: z.coerce.number().int().min(0).max(1000).default(64),
+  /** As for workers: how long past a step's timeout its lease lasts before another process may take it over. */
+  LEASE_MARGIN_MS: z.coerce.number().int().min(0).default(30_000),
+  /** How long SIGTERM waits for eagerly run steps to finish before aborting their calls (they are then retried by a worker). */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).superRefine((env, ctx) => {
   if (Boolean(env.TLS_CERT_FILE) !== Boolean(env.TLS_KEY_FILE)) {

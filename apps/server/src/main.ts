@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { createPrisma } from '@qiao/db';
-import { createRedis, createSecretBox, createStepQueue, parseSecretKey } from '@qiao/runtime';
+import { createEagerExecution, createRedis, createSecretBox, createStepQueue, parseSecretKey } from '@qiao/runtime';
 import { buildServer } from './app';
 import { ensureFirstAdmin } from './auth/first-admin';
 import { loadEnv } from './env';
@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   const redis = createRedis(env.REDIS_URL, 'producer');
   const queue = createStepQueue(redis, env.QUEUE_PREFIX);
   const box = createSecretBox(parseSecretKey(env.QIAO_SECRET_KEY));
+  const eager = createEagerExecution({ prisma, queue, redis, prefix: env.QUEUE_PREFIX, box, logger, leaseMarginMs: env.LEASE_MARGIN_MS }, env.EAGER_STEPS);
   const services = {
+    eager,
     prisma,
     box,
     queue,
@@ -58,6 +60,8 @@ async function main(): Promise<void> {
     clearInterval(cleanup);
     await gatewayApp?.close();
     await app.close();
+    // Steps in hand finish and commit (or are aborted after the grace period and left to a worker).
+    await eager?.executor.close(env.SHUTDOWN_GRACE_MS);
     await queue.close();
     redis.disconnect();
     await prisma.$disconnect();

@@ -41,3 +41,18 @@ export function sqlPool(prisma: PrismaClient): SqlPool {
   if (!pool) throw new Error('This Prisma client was not made by createPrisma, so it has no SQL pool.');
   return pool;
 }
+
+/**
+ * Issues the queries `send` starts (synchronously, on one pipelined client) as ONE socket write: each
+ * query is otherwise its own write, and on loopback every write syscall also does the receiver's
+ * network work, which the throughput profile showed as the largest single cost.
+ */
+export function sendTogether<T>(client: SqlClient, send: () => T): T {
+  const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
+  stream?.cork?.();
+  try {
+    return send();
+  } finally {
+    stream?.uncork?.();
+  }
+}

@@ -1,7 +1,7 @@
 // @qiao/db: the Prisma client, its types and enums, the migrator and test-database helpers.
 // Apps import from here only, never from ./generated.
 export * from './generated/client';
-export { createPrisma, sqlPool, type CreatePrismaOptions, type SqlClient, type SqlPool } from './client';
+export { createPrisma, sendTogether, sqlPool, type CreatePrismaOptions, type SqlClient, type SqlPool } from './client';
 export {
   migrate,
   MIGRATIONS_TABLE,

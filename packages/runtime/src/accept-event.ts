@@ -9,6 +9,9 @@ import type { StepJob, StepQueue } from './queue';
 import { expressionContext } from './expression-context';
 import { idempotencyKey } from './idempotency-key';
 import { publishedFlowsFor, type PublishedFlow } from './published-flows';
+import type { EagerExecutor } from './eager-executor';
+import type { Claim } from './execute-step';
+import type { PlanCache } from './plan-cache';
 
 export interface EventReceipt {
   id: string;
@@ -28,6 +31,8 @@ export interface AcceptDeps {
   prisma: PrismaClient;
   queue: StepQueue;
   logger: Logger;
+  /** When given, the accept statement claims the entry steps for this process to run at once. */
+  eager?: { executor: EagerExecutor; plans: PlanCache; leaseMarginMs: number } | undefined;
 }
 
 /**
@@ -43,8 +48,16 @@ export async function acceptEvent(deps: AcceptDeps, input: { event: CloudEvent; 
   const published = publishedFlowsFor(deps.prisma);
   let set = published.cached(event.type) ?? (await published.load(event.type));
   for (let tries = 1; ; tries += 1) {
-    const planned = await planRuns(set.flows, event);
-    const outcome = await insertEvent(deps.prisma, { event, apiKeyId: input.apiKeyId ?? null, versionKey: set.key, planned });
+    const planned = await planRuns(set.flows, event, deps.eager?.leaseMarginMs ?? 0);
+    const reserved = planned.steps.length > 0 && deps.eager?.executor.reserve(planned.steps.length) ? planned.steps.length : 0;
+    let outcome: Awaited<ReturnType<typeof insertEvent>>;
+    try {
+      outcome = await insertEvent(deps.prisma, { event, apiKeyId: input.apiKeyId ?? null, versionKey: set.key, planned, eager: reserved > 0 });
+    } catch (err) {
+      deps.eager?.executor.release(reserved);
+      throw err;
+    }
+    if (outcome === 'stale' || outcome === 'duplicate') deps.eager?.executor.release(reserved);
     if (outcome === 'stale') {
       // A flow for this type was published, replaced or archived since the cache was filled.
       if (tries >= 5) throw new Error(`The flows triggered by ${event.type} kept changing while the event was being accepted; nothing was accepted.`);
@@ -54,10 +67,46 @@ export async function acceptEvent(deps: AcceptDeps, input: { event: CloudEvent; 
     if (outcome === 'duplicate') return { duplicate: true, receipt: await loadReceipt(deps.prisma, event) };
     const receipt: EventReceipt = {
       id: planned.eventRowId, source: event.source, eventId: event.id, type: event.type, receivedAt: outcome.receivedAt.toISOString(),
-      runs: planned.runs.map((r) => ({ id: r.id, flowId: r.flowId, status: r.status })),
+      runs: planned.runs.map((r) => ({ id: r.id, flowId: r.flowId, status: r.status === 'pending' && outcome.claimed.length > 0 && outcome.claimed.some((c) => c.runId === r.id) ? 'running' : r.status })),
     };
-    await enqueueAll(deps, planned.steps.map((step) => ({ runId: step.runId, nodeId: step.nodeId, attempt: 1 })));
+    const claimedIds = new Set(outcome.claimed.map((c) => c.stepId));
+    await enqueueAll(deps, planned.steps.filter((step) => !claimedIds.has(step.id)).map((step) => ({ runId: step.runId, nodeId: step.nodeId, attempt: 1 })));
+    if (deps.eager) startEager(deps.eager, { planned, outcome, unclaimed: reserved - outcome.claimed.length });
     return { duplicate: false, receipt };
+  }
+}
+
+/** Hands the steps the statement claimed to the eager executor and gives back the slots it did not use. */
+function startEager(eager: NonNullable<AcceptDeps['eager']>, args: { planned: PlannedRuns; outcome: Inserted; unclaimed: number }): void {
+  const { planned, outcome } = args;
+  eager.executor.release(args.unclaimed);
+  if (outcome.claimed.length === 0) return;
+  const runs = new Map(planned.runs.map((r) => [r.id, r]));
+  const steps = new Map(planned.steps.map((s) => [s.id, s]));
+  for (const c of outcome.claimed) {
+    const step = steps.get(c.stepId);
+    const run = step ? runs.get(step.runId) : undefined;
+    if (!step || !run) {
+      eager.executor.release(1);
+      continue;
+    }
+    const job = { runId: run.id, nodeId: step.nodeId, attempt: 1 };
+    eager.plans.get(run.versionId).then((plan) => {
+      const node = plan.nodes[step.nodeId];
+      if (!node) throw new Error(`node ${step.nodeId} is not in version ${run.versionId}`);
+      // The event exactly as PostgreSQL returns it (jsonb key order, normalised time), so an eager
+      // try and a later try by a worker send byte-identical requests under the same idempotency key.
+      const claimed = { id: step.id, runId: run.id, idempotencyKey: step.key, leaseUntil: new Date(c.leaseUntil), inputOverride: null, attemptBase: 0 };
+      const claim: Claim = {
+        run: { runStatus: 'running', flowId: run.flowId, flowVersionId: run.versionId, settings: null, ...outcome.stored, ...claimed, attemptId: c.attemptId },
+        plan, node, claimed, attemptId: c.attemptId,
+      };
+      eager.executor.run(job, claim);
+    }, (err: unknown) => {
+      // The lease runs out and the sweeper hands the step to a worker.
+      eager.executor.release(1);
+      throw err;
+    }).catch(() => undefined);
   }
 }
 
@@ -72,11 +121,12 @@ interface PlannedRun {
 interface PlannedRuns {
   eventRowId: string;
   runs: PlannedRun[];
-  steps: { runId: string; nodeId: string; key: string }[];
+  /** leaseMs: how long an eager claim holds the step (its timeout plus the margin). */
+  steps: { id: string; runId: string; nodeId: string; key: string; leaseMs: number }[];
 }
 
 /** Decides, before anything is written, which runs and entry steps the event starts (trigger filters run here). */
-async function planRuns(flows: PublishedFlow[], event: CloudEvent): Promise<PlannedRuns> {
+async function planRuns(flows: PublishedFlow[], event: CloudEvent, leaseMarginMs: number): Promise<PlannedRuns> {
   const planned: PlannedRuns = { eventRowId: randomUUID(), runs: [], steps: [] };
   for (const flow of flows) {
     const filterError = (await filterRejects(flow.plan, event)) ?? payloadFailure(event);
@@ -84,7 +134,12 @@ async function planRuns(flows: PublishedFlow[], event: CloudEvent): Promise<Plan
     const id = randomUUID();
     const needsAttention = filterError !== null;
     planned.runs.push({ id, flowId: flow.flowId, versionId: flow.versionId, status: needsAttention ? 'needs_attention' : 'pending', error: needsAttention ? JSON.stringify(filterError) : null });
-    if (!needsAttention) for (const nodeId of flow.plan.entryNodes) planned.steps.push({ runId: id, nodeId, key: idempotencyKey(id, nodeId) });
+    if (!needsAttention) {
+      for (const nodeId of flow.plan.entryNodes) {
+        const leaseMs = (flow.plan.nodes[nodeId]?.timeoutMs ?? 0) + leaseMarginMs;
+        planned.steps.push({ id: randomUUID(), runId: id, nodeId, key: idempotencyKey(id, nodeId), leaseMs });
+      }
+    }
   }
   return planned;
 }
@@ -94,6 +149,26 @@ interface InsertArgs {
   apiKeyId: string | null;
   versionKey: string;
   planned: PlannedRuns;
+  /** Claim the entry steps of runs whose flow has no concurrency limit, for this process to run. */
+  eager: boolean;
+}
+
+interface Inserted {
+  receivedAt: Date;
+  claimed: { stepId: string; runId: string; attemptId: string; leaseUntil: string }[];
+  /** The event's columns as stored, for steps run eagerly. */
+  stored: { eventId: string; source: string; type: string; subject: string | null; time: Date | null; data: unknown; extensions: unknown };
+}
+
+interface AcceptRow {
+  fresh: boolean;
+  receivedAt: Date | null;
+  claimed: Inserted['claimed'] | null;
+  eventId: string | null;
+  subject: string | null;
+  time: Date | null;
+  data: unknown;
+  extensions: unknown;
 }
 
 /**
@@ -101,16 +176,21 @@ interface InsertArgs {
  * versions for the type are exactly those the runs were planned from; a repeat of source+id
  * inserts no event and therefore no runs or steps.
  */
-async function insertEvent(prisma: PrismaClient, { event, apiKeyId, versionKey, planned }: InsertArgs): Promise<'stale' | 'duplicate' | { receivedAt: Date }> {
+async function insertEvent(prisma: PrismaClient, { event, apiKeyId, versionKey, planned, eager }: InsertArgs): Promise<'stale' | 'duplicate' | Inserted> {
   const data = jsonOrNull(event.data ?? (event.data_base64 === undefined ? undefined : { base64: event.data_base64 }));
-  const { rows } = await sqlPool(prisma).query<{ fresh: boolean; receivedAt: Date | null }>({ name: 'qiao-accept-event', text: ACCEPT_SQL, values: [
+  const { rows } = await sqlPool(prisma).query<AcceptRow>({ name: 'qiao-accept-event', text: ACCEPT_SQL, values: [
     event.type, versionKey, planned.eventRowId, event.source, event.id, event.subject ?? null, event.time ? new Date(event.time) : null,
     event.specversion, event.datacontenttype ?? null, data, JSON.stringify(cloudEventExtensions(event)), apiKeyId, planned.runs.length,
-    businessKey(event), JSON.stringify(planned.runs), JSON.stringify(planned.steps),
+    businessKey(event), JSON.stringify(planned.runs), JSON.stringify(planned.steps), eager,
   ] });
   const row = rows[0];
   if (!row?.fresh) return 'stale';
-  return row.receivedAt ? { receivedAt: row.receivedAt } : 'duplicate';
+  if (!row.receivedAt) return 'duplicate';
+  return {
+    receivedAt: row.receivedAt,
+    claimed: row.claimed ?? [],
+    stored: { eventId: row.eventId ?? event.id, source: event.source, type: event.type, subject: row.subject, time: row.time, data: row.data, extensions: row.extensions },
+  };
 }
 
 const ACCEPT_SQL = `
@@ -123,17 +203,30 @@ const ACCEPT_SQL = `
     SELECT $3::uuid, $4::text, $5::text, $1::text, $6::text, $7::timestamptz, $8::text, $9::text, $10::jsonb, $11::jsonb, $12::uuid, $13::int
     FROM current WHERE current.key = $2::text
     ON CONFLICT (source, "eventId") DO NOTHING
-    RETURNING id, "receivedAt"
+    RETURNING id, "receivedAt", "eventId", subject, time, data, extensions
+  ), planned AS (
+    SELECT r.id, r."flowId", r."versionId", r.status, r.error,
+      ($17::boolean AND r.status = 'pending' AND NOT COALESCE(jsonb_typeof(f.settings -> 'maxConcurrency') = 'number' AND (f.settings ->> 'maxConcurrency')::numeric > 0, false)) AS eager
+    FROM jsonb_to_recordset($15::jsonb) AS r(id uuid, "flowId" uuid, "versionId" uuid, status text, error text) JOIN flows f ON f.id = r."flowId"
   ), new_runs AS (
-    INSERT INTO runs (id, "flowId", "flowVersionId", "eventId", status, "businessKey", error, "updatedAt")
-    SELECT r.id, r."flowId", r."versionId", ev.id, r.status::"RunStatus", $14::text, r.error::jsonb, now()
-    FROM ev, jsonb_to_recordset($15::jsonb) AS r(id uuid, "flowId" uuid, "versionId" uuid, status text, error text)
+    INSERT INTO runs (id, "flowId", "flowVersionId", "eventId", status, "businessKey", error, "startedAt", "updatedAt")
+    SELECT p.id, p."flowId", p."versionId", ev.id, (CASE WHEN p.eager THEN 'running' ELSE p.status END)::"RunStatus", $14::text, p.error::jsonb,
+      CASE WHEN p.eager THEN now() END, now()
+    FROM ev, planned p
   ), new_steps AS (
-    INSERT INTO steps (id, "runId", "nodeId", status, attempt, "idempotencyKey", "updatedAt")
-    SELECT gen_random_uuid(), s."runId", s."nodeId", 'pending'::"StepStatus", 0, s.key, now()
-    FROM ev, jsonb_to_recordset($16::jsonb) AS s("runId" uuid, "nodeId" text, key text)
+    INSERT INTO steps (id, "runId", "nodeId", status, attempt, "idempotencyKey", "startedAt", "leaseUntil", "updatedAt")
+    SELECT s.id, s."runId", s."nodeId", (CASE WHEN p.eager THEN 'running' ELSE 'pending' END)::"StepStatus", CASE WHEN p.eager THEN 1 ELSE 0 END, s.key,
+      CASE WHEN p.eager THEN now() END, CASE WHEN p.eager THEN now() + make_interval(secs => s."leaseMs" / 1000.0) END, now()
+    FROM ev, jsonb_to_recordset($16::jsonb) AS s(id uuid, "runId" uuid, "nodeId" text, key text, "leaseMs" int) JOIN planned p ON p.id = s."runId"
+    RETURNING id, "runId", status, "leaseUntil"
+  ), attempts AS (
+    INSERT INTO step_attempts ("stepId", attempt) SELECT id, 1 FROM new_steps WHERE status = 'running'::"StepStatus"
+    RETURNING id, "stepId"
   )
-  SELECT (SELECT key FROM current) = $2::text AS fresh, (SELECT "receivedAt" FROM ev) AS "receivedAt"`;
+  SELECT (SELECT key FROM current) = $2::text AS fresh, ev."receivedAt", ev."eventId", ev.subject, ev.time, ev.data, ev.extensions,
+    (SELECT json_agg(json_build_object('stepId', a."stepId", 'runId', s."runId", 'attemptId', a.id::text, 'leaseUntil', s."leaseUntil"))
+     FROM attempts a JOIN new_steps s ON s.id = a."stepId") AS claimed
+  FROM (SELECT 1) AS one LEFT JOIN ev ON true`;
 
 async function enqueueAll(deps: AcceptDeps, jobs: StepJob[]): Promise<void> {
   try {

@@ -1,7 +1,7 @@
 import { evaluateCondition, resolveParameters, type ExecutionPlan, type ExpressionContext, type PlanNode } from '@qiao/flow';
 import { advance, type RunCommand, type RunEvent, type RunState } from '@qiao/engine';
 import { ConnectorError, createActionContext, getAction, runAction, toStorableJson, UserError, type OutboxPort, type SessionStore } from '@qiao/connectors';
-import { Prisma, sqlPool, type PrismaClient } from '@qiao/db';
+import { Prisma, sendTogether, sqlPool, type PrismaClient } from '@qiao/db';
 import { TX_OPTIONS } from './transactions';
 import { noteStepConnectionUse } from './connection-usage';
 import { enqueueCommands, LOAD_STATE_SQL, persistStatements, stateFromRows, type StepStateRow } from './run-transition';
@@ -28,9 +28,11 @@ export interface ExecutorDeps {
   leaseMarginMs?: number;
   /** The durable outbox handed to actions as ctx.outbox (rate-limited sends, e.g. DingTalk robots). */
   outboxFor?: (runId: string) => OutboxPort;
+  /** Carries out the engine's follow-on commands after commit; default: queue them in BullMQ. */
+  dispatch?: (runId: string, commands: RunCommand[]) => Promise<void>;
 }
 
-interface ClaimedStep {
+export interface ClaimedStep {
   id: string;
   runId: string;
   idempotencyKey: string;
@@ -51,6 +53,14 @@ export async function executeStep(deps: ExecutorDeps, job: StepJob): Promise<Ste
   const claim = await claimStep(deps, job);
   if (claim === 'busy') return 'deferred';
   if (!claim) return 'not_claimed';
+  return executeClaimed(deps, job, claim);
+}
+
+/**
+ * Runs a step this process already holds the lease of: claimed by claimStep, or by the accept
+ * statement itself when the gateway executes a run's entry steps eagerly.
+ */
+export async function executeClaimed(deps: ExecutorDeps, job: StepJob, claim: Claim): Promise<StepOutcome> {
   const { run, plan, node, claimed, attemptId } = claim;
   try {
     const startedAt = Date.now();
@@ -76,7 +86,7 @@ export async function executeStep(deps: ExecutorDeps, job: StepJob): Promise<Ste
 }
 
 /** What the claim statement returns: the run and its event always, the step and attempt only when claimed. */
-interface ClaimRow {
+export interface ClaimRow {
   runStatus: string;
   flowId: string;
   flowVersionId: string;
@@ -97,7 +107,7 @@ interface ClaimRow {
   attemptId: string | null;
 }
 
-interface Claim {
+export interface Claim {
   run: ClaimRow;
   plan: ExecutionPlan;
   node: PlanNode;
@@ -284,19 +294,30 @@ async function runStepAction(deps: ExecutorDeps, { node, input, claimed, attempt
   // step over and run it concurrently; keep a safety gap for the commit that follows.
   const leaseLeft = claimed.leaseUntil.getTime() - Date.now() - Math.min(5000, (deps.leaseMarginMs ?? 30_000) / 2);
   if (leaseLeft <= 0) throw new ConnectorError({ system: 'qiao', code: 'lease_expired', message: 'The step was delayed past its lease before the call; it will be retried.', retryable: true });
-  const signals = [AbortSignal.timeout(Math.min(node.timeoutMs, leaseLeft))];
-  if (deps.shutdown) signals.push(deps.shutdown);
-  const context = createActionContext({
-    credentials,
-    connectionId: node.connectionId ?? '',
-    idempotencyKey: claimed.idempotencyKey,
-    attempt,
-    signal: AbortSignal.any(signals),
-    sessions: deps.sessions,
-    ...(deps.outboxFor ? { outbox: deps.outboxFor(claimed.runId) } : {}),
-  });
-  // runAction parses credentials and input with the connector's schemas (errors name the field) and checks the output.
-  return runAction({ connector: found.connector, action: found.action, context, input });
+  // One controller and one timer per call: AbortSignal.timeout + AbortSignal.any cost more CPU
+  // than the rest of a short step in Node 20 (seen in the throughput profile).
+  const abort = new AbortController();
+  const timeoutMs = Math.min(node.timeoutMs, leaseLeft);
+  const timer = setTimeout(() => abort.abort(new DOMException(`The step did not finish within ${timeoutMs} ms.`, 'TimeoutError')), timeoutMs);
+  const onShutdown = () => abort.abort(deps.shutdown?.reason);
+  if (deps.shutdown?.aborted) onShutdown();
+  else deps.shutdown?.addEventListener('abort', onShutdown, { once: true });
+  try {
+    const context = createActionContext({
+      credentials,
+      connectionId: node.connectionId ?? '',
+      idempotencyKey: claimed.idempotencyKey,
+      attempt,
+      signal: abort.signal,
+      sessions: deps.sessions,
+      ...(deps.outboxFor ? { outbox: deps.outboxFor(claimed.runId) } : {}),
+    });
+    // runAction parses credentials and input with the connector's schemas (errors name the field) and checks the output.
+    return await runAction({ connector: found.connector, action: found.action, context, input });
+  } finally {
+    clearTimeout(timer);
+    deps.shutdown?.removeEventListener('abort', onShutdown);
+  }
 }
 
 async function edgeOutcomes(plan: ExecutionPlan, node: PlanNode, context: ExpressionContext): Promise<Record<string, boolean>> {
@@ -334,15 +355,16 @@ async function finish(deps: ExecutorDeps, args: FinishArgs): Promise<void> {
   const client = await sqlPool(deps.prisma).connect();
   let commands: RunCommand[] = [];
   try {
-    const [, outcome, states] = await settleAll([
-      client.query('BEGIN'),
-      client.query<{ status: RunState['status'] | null; updated: number }>({ name: 'qiao-finish-step', text: FINISH_STEP_SQL, values: [
+    const flight = sendTogether(client, () => ({
+      begin: client.query('BEGIN'),
+      outcome: client.query<{ status: RunState['status'] | null; updated: number }>({ name: 'qiao-finish-step', text: FINISH_STEP_SQL, values: [
         job.runId, claimed.id, job.attempt, result.ok ? 'succeeded' : 'running', JSON.stringify(toStorableJson(args.input ?? null)),
         result.ok ? JSON.stringify(result.output ?? null) : null, result.ok ? JSON.stringify(result.edges) : null, failure,
         finishedAt, finishedAt.getTime() - args.startedAt, args.attemptId, result.ok ? 'succeeded' : 'failed',
       ] }),
-      client.query<StepStateRow>({ name: 'qiao-load-state', text: LOAD_STATE_SQL, values: [job.runId] }),
-    ]);
+      states: client.query<StepStateRow>({ name: 'qiao-load-state', text: LOAD_STATE_SQL, values: [job.runId] }),
+    }));
+    const [, outcome, states] = await settleAll([flight.begin, flight.outcome, flight.states]);
     const runStatus = outcome?.rows[0]?.status ?? undefined;
     // Lost the lease meanwhile (another worker took the step over): its outcome wins.
     if ((outcome?.rows[0]?.updated ?? 0) > 0 && (runStatus === 'running' || runStatus === 'pending')) {
@@ -354,7 +376,7 @@ async function finish(deps: ExecutorDeps, args: FinishArgs): Promise<void> {
       const next = advance({ plan, state, event });
       const statements = persistStatements({ runId: job.runId, before: state, after: next.state, commands: next.commands, failure: result.ok ? null : result.failure, nodeId: job.nodeId });
       // COMMIT rides in the same flight: after a failed statement PostgreSQL turns it into a rollback, and settleAll throws that failure.
-      await settleAll([...statements.map((st) => client.query(st)), client.query('COMMIT')]);
+      await settleAll(sendTogether(client, () => [...statements.map((st) => client.query(st)), client.query('COMMIT')]));
       commands = next.commands;
     } else {
       await client.query('COMMIT');
@@ -365,7 +387,8 @@ async function finish(deps: ExecutorDeps, args: FinishArgs): Promise<void> {
     client.release(err instanceof Error ? err : new Error(String(err)));
     throw err;
   }
-  await enqueueCommands(deps, job.runId, commands);
+  if (deps.dispatch) await deps.dispatch(job.runId, commands);
+  else await enqueueCommands(deps, job.runId, commands);
 }
 
 /** Waits for every pipelined statement (so none is left in flight), then throws the first failure. */

@@ -7,6 +7,8 @@ export * from './published-flows';
 export * from './connections';
 export * from './accept-event';
 export * from './execute-step';
+export * from './eager-executor';
+export * from './executor-deps';
 export * from './step-failure';
 export * from './sweeper';
 export * from './expression-context';

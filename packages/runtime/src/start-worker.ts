@@ -1,19 +1,15 @@
 import { DelayedError, Queue, Worker } from 'bullmq';
 import { compensate } from './compensation';
-import { createSessionStore } from '@qiao/connectors';
 import type { PrismaClient } from '@qiao/db';
-import { ConnectionResolver } from './connections';
 import { executeStep } from './execute-step';
+import { createExecutorDeps } from './executor-deps';
 import type { Logger } from './logger';
-import { PlanCache } from './plan-cache';
-import { ConnectionRateLimiter } from './rate-limiter';
 import { COMPENSATION_QUEUE, RECONCILIATION_QUEUE, STEP_QUEUE, createStepQueue, type ReconciliationJob, type StepJob } from './queue';
 import { kingdeeErpQuery } from './reconciliation/erp-query';
 import { requestReconciliation, resumeStrandedReports, runReconciliationReport } from './reconciliation/reconcile';
 import { createRedis } from './redis';
 import { createSecretBox, parseSecretKey } from './secret-box';
 import { sweep } from './sweeper';
-import { createOutboxPort } from './outbox/outbox-port';
 import { startOutboxDrainer } from './outbox/outbox-drainer';
 import { startMqttHost, type MqttHostOptions } from './mqtt/mqtt-host';
 
@@ -55,18 +51,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const producerRedis = createRedis(options.redisUrl, 'producer');
   const queue = createStepQueue(producerRedis, options.prefix);
   const shutdown = new AbortController();
-  const deps = {
-    prisma,
-    queue,
-    plans: new PlanCache(prisma),
-    connections: new ConnectionResolver(prisma, createSecretBox(parseSecretKey(options.secretKey))),
-    sessions: createSessionStore(),
-    logger,
-    shutdown: shutdown.signal,
-    rateLimiter: new ConnectionRateLimiter(producerRedis, options.prefix),
-    leaseMarginMs: options.leaseMarginMs,
-    outboxFor: (runId: string) => createOutboxPort(prisma, { runId }),
-  };
+  const box = createSecretBox(parseSecretKey(options.secretKey));
+  const deps = createExecutorDeps({ prisma, queue, redis: producerRedis, prefix: options.prefix, box, logger, leaseMarginMs: options.leaseMarginMs, shutdown: shutdown.signal });
 
   const desk = { prisma, queue, plans: deps.plans, logger };
   const worker = new Worker<StepJob>(STEP_QUEUE, async (job, token) => {
@@ -130,7 +116,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     { prisma, connections: deps.connections, sessions: deps.sessions, logger },
     { redis: workerRedis, prefix: options.prefix, ...(options.outboxEveryMs ? { everyMs: options.outboxEveryMs } : {}), ...(options.outboxRateWindowMs ? { rateWindowMs: options.outboxRateWindowMs } : {}) },
   );
-  const mqttHost = options.mqtt ? startMqttHost({ ...options.mqtt, prisma, redis: producerRedis, prefix: options.prefix, box: createSecretBox(parseSecretKey(options.secretKey)), queue, logger }) : null;
+  const mqttHost = options.mqtt ? startMqttHost({ ...options.mqtt, prisma, redis: producerRedis, prefix: options.prefix, box, queue, logger }) : null;
 
   const sweepNow = () => sweep({ prisma, queue, logger }, { graceMs: options.sweepGraceMs });
   let sweeping = false;

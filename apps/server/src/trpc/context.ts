@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 // Brings in the cookie augmentation of FastifyRequest/FastifyReply wherever this file is type-checked (also from the web app).
 import type {} from '@fastify/cookie';
 import type { PrismaClient, Role } from '@qiao/db';
-import type { Logger, SecretBox, StepQueue } from '@qiao/runtime';
+import type { AcceptDeps, Logger, SecretBox, StepQueue } from '@qiao/runtime';
 import type { ApiKeyVerifier } from '../gateway/api-keys';
 
 export interface SessionUser {
@@ -23,6 +23,8 @@ export interface Services {
   sessionTtlMs: number;
   cookieSecure: boolean;
   production: boolean;
+  /** Eager execution of accepted events' entry steps in this process (off when absent). */
+  eager?: AcceptDeps['eager'];
 }
 
 export interface Context {
