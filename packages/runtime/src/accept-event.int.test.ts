@@ -127,4 +127,30 @@ describe('acceptEvent', () => {
     expect(receipt.runs.map((r) => r.status)).toEqual(['needs_attention']);
     expect((await runsOf(e.id)).runs[0]?.steps).toEqual([]);
   });
+
+  it('commits events that arrive together in one statement, each on its own terms: a repeat inside the batch, a stale type, a value the database refuses', async () => {
+    await publish({ flowId: null, type: 'acc.batch', version: 1, entry: 'only' });
+    const staleType = await publish({ flowId: null, type: 'acc.batch.stale', version: 1, entry: 'old' });
+    await accept(db.prisma, event('acc.batch.stale'));
+    // Another process publishes v2 of the second type: this process's cache is now stale for it.
+    await db.prisma.flow.update({ where: { id: staleType.flowId }, data: { status: 'archived' } });
+    const v2 = await publish({ flowId: null, type: 'acc.batch.stale', version: 1, entry: 'new' });
+    const events = Array.from({ length: 12 }, (_, i) => event('acc.batch', { amount: i }));
+    const repeat = events[3] ?? event('acc.batch');
+    const stale = event('acc.batch.stale');
+    // \u0000 cannot be stored in jsonb: PostgreSQL refuses the whole statement, so this one must fail alone.
+    const refused = event('acc.batch', { note: 'a\u0000b' });
+    const settled = await Promise.allSettled([...events, repeat, stale, refused].map((e) => accept(db.prisma, e)));
+    const outcome = settled.map((s) => (s.status === 'fulfilled' ? (s.value.duplicate ? 'duplicate' : 'accepted') : 'refused'));
+    // The repeat and its original went together: whichever the statement wrote first is the original.
+    expect([outcome[3], outcome[12]].sort()).toEqual(['accepted', 'duplicate']);
+    expect(outcome.filter((_, i) => i !== 3 && i !== 12)).toEqual([...events.slice(1).map(() => 'accepted'), 'accepted', 'refused']);
+    for (const e of events) expect((await runsOf(e.id)).runs).toHaveLength(1);
+    expect((await runsOf(stale.id)).runs.map((r) => r.flowVersionId)).toEqual([v2.versionId]);
+    expect(await db.prisma.event.count({ where: { eventId: refused.id } })).toBe(0);
+    const first = settled[3];
+    const again = settled[12];
+    if (first?.status !== 'fulfilled' || again?.status !== 'fulfilled') throw new Error('expected both answers');
+    expect(again.value.receipt.id).toBe(first.value.receipt.id);
+  });
 });

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { evaluateCondition, type ExecutionPlan } from '@qiao/flow';
-import { sqlPool, type PrismaClient } from '@qiao/db';
+import type { PrismaClient } from '@qiao/db';
 import type { CloudEvent } from './events/cloud-event';
-import { cloudEventExtensions } from './events/cloud-event';
 import { payloadFailure } from './events/payload-error';
 import type { Logger } from './logger';
 import type { StepJob, StepQueue } from './queue';
 import { expressionContext } from './expression-context';
 import { idempotencyKey } from './idempotency-key';
 import { publishedFlowsFor, type PublishedFlow } from './published-flows';
+import { acceptStatementFor, type Inserted, type InsertOutcome, type PlannedRuns } from './accept-statement';
+
+export { businessKey } from './accept-statement';
 import type { EagerExecutor } from './eager-executor';
 import type { Claim } from './execute-step';
 import type { PlanCache } from './plan-cache';
@@ -50,9 +52,9 @@ export async function acceptEvent(deps: AcceptDeps, input: { event: CloudEvent; 
   for (let tries = 1; ; tries += 1) {
     const planned = await planRuns(set.flows, event, deps.eager?.leaseMarginMs ?? 0);
     const reserved = planned.steps.length > 0 && deps.eager?.executor.reserve(planned.steps.length) ? planned.steps.length : 0;
-    let outcome: Awaited<ReturnType<typeof insertEvent>>;
+    let outcome: InsertOutcome;
     try {
-      outcome = await insertEvent(deps.prisma, { event, apiKeyId: input.apiKeyId ?? null, versionKey: set.key, planned, eager: reserved > 0 });
+      outcome = await acceptStatementFor(deps.prisma).submit({ event, apiKeyId: input.apiKeyId ?? null, versionKey: set.key, planned, eager: reserved > 0 });
     } catch (err) {
       deps.eager?.executor.release(reserved);
       throw err;
@@ -110,21 +112,6 @@ function startEager(eager: NonNullable<AcceptDeps['eager']>, args: { planned: Pl
   }
 }
 
-interface PlannedRun {
-  id: string;
-  flowId: string;
-  versionId: string;
-  status: 'pending' | 'needs_attention';
-  error: string | null;
-}
-
-interface PlannedRuns {
-  eventRowId: string;
-  runs: PlannedRun[];
-  /** leaseMs: how long an eager claim holds the step (its timeout plus the margin). */
-  steps: { id: string; runId: string; nodeId: string; key: string; leaseMs: number }[];
-}
-
 /** Decides, before anything is written, which runs and entry steps the event starts (trigger filters run here). */
 async function planRuns(flows: PublishedFlow[], event: CloudEvent, leaseMarginMs: number): Promise<PlannedRuns> {
   const planned: PlannedRuns = { eventRowId: randomUUID(), runs: [], steps: [] };
@@ -143,90 +130,6 @@ async function planRuns(flows: PublishedFlow[], event: CloudEvent, leaseMarginMs
   }
   return planned;
 }
-
-interface InsertArgs {
-  event: CloudEvent;
-  apiKeyId: string | null;
-  versionKey: string;
-  planned: PlannedRuns;
-  /** Claim the entry steps of runs whose flow has no concurrency limit, for this process to run. */
-  eager: boolean;
-}
-
-interface Inserted {
-  receivedAt: Date;
-  claimed: { stepId: string; runId: string; attemptId: string; leaseUntil: string }[];
-  /** The event's columns as stored, for steps run eagerly. */
-  stored: { eventId: string; source: string; type: string; subject: string | null; time: Date | null; data: unknown; extensions: unknown };
-}
-
-interface AcceptRow {
-  fresh: boolean;
-  receivedAt: Date | null;
-  claimed: Inserted['claimed'] | null;
-  eventId: string | null;
-  subject: string | null;
-  time: Date | null;
-  data: unknown;
-  extensions: unknown;
-}
-
-/**
- * Data-modifying CTEs: all or nothing, in one snapshot. Nothing is written unless the published
- * versions for the type are exactly those the runs were planned from; a repeat of source+id
- * inserts no event and therefore no runs or steps.
- */
-async function insertEvent(prisma: PrismaClient, { event, apiKeyId, versionKey, planned, eager }: InsertArgs): Promise<'stale' | 'duplicate' | Inserted> {
-  const data = jsonOrNull(event.data ?? (event.data_base64 === undefined ? undefined : { base64: event.data_base64 }));
-  const { rows } = await sqlPool(prisma).query<AcceptRow>({ name: 'qiao-accept-event', text: ACCEPT_SQL, values: [
-    event.type, versionKey, planned.eventRowId, event.source, event.id, event.subject ?? null, event.time ? new Date(event.time) : null,
-    event.specversion, event.datacontenttype ?? null, data, JSON.stringify(cloudEventExtensions(event)), apiKeyId, planned.runs.length,
-    businessKey(event), JSON.stringify(planned.runs), JSON.stringify(planned.steps), eager,
-  ] });
-  const row = rows[0];
-  if (!row?.fresh) return 'stale';
-  if (!row.receivedAt) return 'duplicate';
-  return {
-    receivedAt: row.receivedAt,
-    claimed: row.claimed ?? [],
-    stored: { eventId: row.eventId ?? event.id, source: event.source, type: event.type, subject: row.subject, time: row.time, data: row.data, extensions: row.extensions },
-  };
-}
-
-const ACCEPT_SQL = `
-  WITH current AS (
-    SELECT coalesce(string_agg(v.id::text, ',' ORDER BY v.id), '') AS key
-    FROM flows f JOIN flow_versions v ON v."flowId" = f.id AND v.version = f."publishedVersion" AND NOT v.snapshot
-    WHERE f.status = 'published'::"FlowStatus" AND f."triggerType" = $1::text
-  ), ev AS (
-    INSERT INTO events (id, source, "eventId", type, subject, time, specversion, datacontenttype, data, extensions, "apiKeyId", "runCount")
-    SELECT $3::uuid, $4::text, $5::text, $1::text, $6::text, $7::timestamptz, $8::text, $9::text, $10::jsonb, $11::jsonb, $12::uuid, $13::int
-    FROM current WHERE current.key = $2::text
-    ON CONFLICT (source, "eventId") DO NOTHING
-    RETURNING id, "receivedAt", "eventId", subject, time, data, extensions
-  ), planned AS (
-    SELECT r.id, r."flowId", r."versionId", r.status, r.error,
-      ($17::boolean AND r.status = 'pending' AND NOT COALESCE(jsonb_typeof(f.settings -> 'maxConcurrency') = 'number' AND (f.settings ->> 'maxConcurrency')::numeric > 0, false)) AS eager
-    FROM jsonb_to_recordset($15::jsonb) AS r(id uuid, "flowId" uuid, "versionId" uuid, status text, error text) JOIN flows f ON f.id = r."flowId"
-  ), new_runs AS (
-    INSERT INTO runs (id, "flowId", "flowVersionId", "eventId", status, "businessKey", error, "startedAt", "updatedAt")
-    SELECT p.id, p."flowId", p."versionId", ev.id, (CASE WHEN p.eager THEN 'running' ELSE p.status END)::"RunStatus", $14::text, p.error::jsonb,
-      CASE WHEN p.eager THEN now() END, now()
-    FROM ev, planned p
-  ), new_steps AS (
-    INSERT INTO steps (id, "runId", "nodeId", status, attempt, "idempotencyKey", "startedAt", "leaseUntil", "updatedAt")
-    SELECT s.id, s."runId", s."nodeId", (CASE WHEN p.eager THEN 'running' ELSE 'pending' END)::"StepStatus", CASE WHEN p.eager THEN 1 ELSE 0 END, s.key,
-      CASE WHEN p.eager THEN now() END, CASE WHEN p.eager THEN now() + make_interval(secs => s."leaseMs" / 1000.0) END, now()
-    FROM ev, jsonb_to_recordset($16::jsonb) AS s(id uuid, "runId" uuid, "nodeId" text, key text, "leaseMs" int) JOIN planned p ON p.id = s."runId"
-    RETURNING id, "runId", status, "leaseUntil"
-  ), attempts AS (
-    INSERT INTO step_attempts ("stepId", attempt) SELECT id, 1 FROM new_steps WHERE status = 'running'::"StepStatus"
-    RETURNING id, "stepId"
-  )
-  SELECT (SELECT key FROM current) = $2::text AS fresh, ev."receivedAt", ev."eventId", ev.subject, ev.time, ev.data, ev.extensions,
-    (SELECT json_agg(json_build_object('stepId', a."stepId", 'runId', s."runId", 'attemptId', a.id::text, 'leaseUntil', s."leaseUntil"))
-     FROM attempts a JOIN new_steps s ON s.id = a."stepId") AS claimed
-  FROM (SELECT 1) AS one LEFT JOIN ev ON true`;
 
 async function enqueueAll(deps: AcceptDeps, jobs: StepJob[]): Promise<void> {
   try {
@@ -248,16 +151,6 @@ export async function filterRejects(plan: ExecutionPlan, event: CloudEvent): Pro
   }
 }
 
-export function businessKey(event: Pick<CloudEvent, 'subject' | 'data'>): string | null {
-  if (event.subject) return event.subject.slice(0, 200);
-  const data = event.data;
-  if (data && typeof data === 'object' && 'orderNo' in data && typeof data.orderNo === 'string') return data.orderNo;
-  return null;
-}
-
-function jsonOrNull(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
-}
 
 async function loadReceipt(prisma: PrismaClient, event: CloudEvent): Promise<EventReceipt> {
   const row = await prisma.event.findUniqueOrThrow({
