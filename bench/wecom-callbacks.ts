@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { createTestDatabase } from '@qiao/db';
 import { createRedis, createSecretBox, createStepQueue } from '@qiao/runtime';
 import { buildServer } from '../apps/server/src/app';
+import { LoginThrottle } from '../apps/server/src/auth/login-throttle';
 import { ApiKeyVerifier, issueApiKey } from '../apps/server/src/gateway/api-keys';
 import { createWecomCallbackConnection, wecomApprovalMessage, wecomCallbackRequest, wecomUrlVerificationRequest } from '../apps/server/src/test-support/wecom-callback';
 import { pool } from '../e2e/support/orders';
@@ -29,7 +30,7 @@ const queue = createStepQueue(redis, prefix);
 const logger = pino({ level: 'warn' });
 const box = createSecretBox(randomBytes(32));
 const app = await buildServer({
-  services: { prisma: db.prisma, box, queue, logger, verifier: new ApiKeyVerifier({ prisma: db.prisma, box, redis, versionKey: `${prefix}:gw:api-keys-version` }), sessionTtlMs: 3600_000, cookieSecure: false, production: false },
+  services: { prisma: db.prisma, box, queue, logger, verifier: new ApiKeyVerifier({ prisma: db.prisma, box, redis, versionKey: `${prefix}:gw:api-keys-version` }), loginThrottle: new LoginThrottle({ redis, prefix }), sessionTtlMs: 3600_000, cookieSecure: false, production: false },
   maxEventBytes: 1024 * 1024,
   logger,
   pingRedis: async () => void (await redis.ping()),

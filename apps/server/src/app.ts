@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import type { TlsOptions } from 'node:tls';
 import type { Redis } from 'ioredis';
@@ -62,6 +63,13 @@ export async function buildServer(options: BuildOptions): Promise<FastifyInstanc
     },
   });
   await app.register(cookie);
+  // Only under SERVER_PROCESSES > 1: which process answered, for operators (and tests) telling the workers apart.
+  if (cluster.isWorker) {
+    app.addHook('onRequest', (_req, reply, done) => {
+      void reply.header('x-qiao-process', String(process.pid));
+      done();
+    });
+  }
 
   const { gateway } = options;
   const serves = options.serves ?? 'all';

@@ -1,6 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
+const processesError = { error: 'SERVER_PROCESSES must be a whole number from 1 to 64, or "auto"' };
 
 /** All server configuration, parsed once at boot; nothing else reads process.env. */
 const envSchema = z.object({
@@ -22,8 +24,19 @@ const envSchema = z.object({
   /** In production, the first admin is created from these when the database has no users yet. */
   QIAO_ADMIN_USERNAME: z.string().min(2).default('admin'),
   QIAO_ADMIN_PASSWORD: z.string().min(12, { error: 'QIAO_ADMIN_PASSWORD must be at least 12 characters' }).optional(),
-  /** Connections this server keeps to PostgreSQL; several servers and workers share the database's max_connections (100 by default). */
+  /**
+   * Connections each server process keeps to PostgreSQL; several servers and workers share the database's max_connections
+   * (100 by default). Per process: SERVER_PROCESSES=4 opens up to 4 × this many.
+   */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+  /**
+   * Server processes sharing PORT (node:cluster), so the gateway can use every core: a whole number, or "auto" for one per
+   * core available. With 1 the server runs in this process alone, as before.
+   */
+  SERVER_PROCESSES: z
+    .union([z.literal('auto'), z.coerce.number(processesError).int(processesError).min(1, processesError).max(64, processesError)], processesError)
+    .default(1)
+    .transform((value) => (value === 'auto' ? availableParallelism() : value)),
   /**
    * Serve the event gateway on its own port (and only there), e.g. so that mutual TLS (TLS_CA_FILE) applies to
    * partner systems but not to browsers on PORT. Unset: the gateway is on PORT with everything else.

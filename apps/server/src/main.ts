@@ -3,9 +3,11 @@ import { createPrisma } from '@qiao/db';
 import { createEagerExecution, createRedis, createSecretBox, createStepQueue, parseSecretKey } from '@qiao/runtime';
 import { buildServer } from './app';
 import { ensureFirstAdmin } from './auth/first-admin';
+import { LoginThrottle } from './auth/login-throttle';
 import { loadEnv } from './env';
 import { ApiKeyVerifier } from './gateway/api-keys';
 import { IdempotencyStore } from './gateway/idempotency';
+import { runServerProcesses } from './server-processes';
 import { assertSafeListen, loadTlsOptions } from './tls';
 
 async function main(): Promise<void> {
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
     queue,
     logger,
     verifier: new ApiKeyVerifier({ prisma, box, redis, versionKey: `${env.QUEUE_PREFIX}:gw:api-keys-version`, logger }),
+    loginThrottle: new LoginThrottle({ redis, prefix: env.QUEUE_PREFIX }),
     sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000,
     cookieSecure: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : env.NODE_ENV === 'production',
     production: env.NODE_ENV === 'production',
@@ -71,7 +74,5 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+// One process, or a primary and SERVER_PROCESSES workers that each run main.
+runServerProcesses(main);

@@ -26,4 +26,17 @@ describe('server startup', () => {
     expect(res.status).toBe(1);
     expect(res.stderr).toMatch(/TLS_CERT_FILE: cannot read \/nonexistent\/server\.crt/);
   });
+
+  it('with SERVER_PROCESSES > 1, exits 1 when a server process fails to start rather than restarting it', () => {
+    const res = start({ HOST: '0.0.0.0', PORT: '0', SERVER_PROCESSES: '2' });
+    expect(res.error).toBeUndefined();
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/Refusing to serve plain HTTP on 0\.0\.0\.0/);
+  });
+
+  it('names a bad SERVER_PROCESSES before starting anything', () => {
+    const res = start({ SERVER_PROCESSES: 'many' });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/SERVER_PROCESSES must be a whole number from 1 to 64, or "auto"/);
+  });
 });

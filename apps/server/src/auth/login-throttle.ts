@@ -1,40 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
 /**
- * Slows password guessing: after `maxFailures` failed logins for one user name or one address
- * within `windowMs`, further attempts are refused until the window passes. In memory, per server
- * process — enough to make online guessing impractical without a shared store.
+ * Per key (KEYS) a sorted set of attempt times: drop those older than the window; if any key holds its
+ * limit already (ARGV[3 + i]), answer how long until its oldest counted attempt leaves the window and
+ * record nothing; otherwise record this attempt (ARGV[2]) under every key. Redis's clock, so every
+ * server process and host agrees on the window.
+ */
+const BEGIN = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+local wait = 0
+for i, key in ipairs(KEYS) do
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local limit = tonumber(ARGV[2 + i])
+  local count = redis.call('ZCARD', key)
+  if count >= limit then
+    local oldest = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
+    wait = math.max(wait, tonumber(oldest[2]) + window - now, 1)
+  end
+end
+if wait > 0 then return wait end
+for _, key in ipairs(KEYS) do
+  redis.call('ZADD', key, now, ARGV[2])
+  redis.call('PEXPIRE', key, window)
+end
+return 0`;
+
+export interface LoginThrottleOptions {
+  /** Shared by every server process and host, so together they allow no more guesses than one would. */
+  redis: Redis;
+  /** Redis key prefix (QUEUE_PREFIX). */
+  prefix: string;
+  /** Failed logins allowed per user name within the window: few. */
+  maxPerUser?: number;
+  /** Failed logins allowed per client address within the window: more, since a whole office may share one NAT address. */
+  maxPerAddress?: number;
+  windowMs?: number;
+}
+
+export interface LoginAttempt {
+  username: string;
+  ip: string | null;
+}
+
+export type LoginAdmission =
+  | { allowed: true; succeeded(): Promise<void> }
+  | { allowed: false; retryAfterMs: number };
+
+/**
+ * Slows password guessing: after `maxPerUser` failed logins for one user name, or `maxPerAddress` from
+ * one address, within `windowMs`, further attempts are refused until the oldest leaves the window.
+ *
+ * An attempt counts as failed from the moment it is admitted, atomically with the check, and is taken
+ * back only when it succeeds: parallel guesses (across any number of processes) cannot all pass the
+ * check before the first failure is recorded.
  */
 export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
-  constructor(
-    private readonly maxFailures = 5,
-    private readonly windowMs = 5 * 60_000,
-  ) {}
-
-  /** Milliseconds until another attempt is allowed, or 0. */
-  blockedFor(keys: string[], now = Date.now()): number {
-    let wait = 0;
-    for (const key of keys) {
-      const recent = this.recent(key, now);
-      const oldest = recent[0];
-      if (recent.length >= this.maxFailures && oldest !== undefined) wait = Math.max(wait, oldest + this.windowMs - now);
-    }
-    return wait;
+  private readonly maxPerUser: number;
+  private readonly maxPerAddress: number;
+  private readonly windowMs: number;
+  constructor(private readonly options: LoginThrottleOptions) {
+    this.maxPerUser = options.maxPerUser ?? 5;
+    this.maxPerAddress = options.maxPerAddress ?? 50;
+    this.windowMs = options.windowMs ?? 5 * 60_000;
   }
 
-  fail(keys: string[], now = Date.now()): void {
-    for (const key of keys) this.failures.set(key, [...this.recent(key, now), now]);
-    if (this.failures.size > 10_000) this.prune(now);
-  }
-
-  succeed(keys: string[]): void {
-    for (const key of keys) this.failures.delete(key);
-  }
-
-  private recent(key: string, now: number): number[] {
-    return (this.failures.get(key) ?? []).filter((t) => t > now - this.windowMs);
-  }
-
-  private prune(now: number): void {
-    for (const key of [...this.failures.keys()]) if (this.recent(key, now).length === 0) this.failures.delete(key);
+  async admit(attempt: LoginAttempt): Promise<LoginAdmission> {
+    const userKey = `${this.options.prefix}:auth:login-failures:user:${attempt.username.toLowerCase()}`;
+    const addressKey = `${this.options.prefix}:auth:login-failures:ip:${attempt.ip ?? '?'}`;
+    const id = randomUUID();
+    const wait = Number(await this.options.redis.eval(BEGIN, 2, userKey, addressKey, String(this.windowMs), id, String(this.maxPerUser), String(this.maxPerAddress)));
+    if (wait > 0) return { allowed: false, retryAfterMs: wait };
+    return {
+      allowed: true,
+      // A good password clears the user name's failures; the address keeps its earlier ones (it may be guessing other names).
+      succeeded: async () => {
+        await this.options.redis.multi().del(userKey).zrem(addressKey, id).exec();
+      },
+    };
   }
 }

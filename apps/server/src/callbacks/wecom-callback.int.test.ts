@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '@qiao/db';
 import { createRedis, createSecretBox, createStepQueue, parseSecretKey, startWorker, type RunningWorker, type StepQueue } from '@qiao/runtime';
 import { createWecomSimulator, DEMO_CALLBACK, DEMO_CORP, type WecomSimulator } from '@qiao/wecom-sim';
 import { buildServer } from '../app';
+import { LoginThrottle } from '../auth/login-throttle';
 import { publishFlow } from '../flows/publish';
 import { ApiKeyVerifier } from '../gateway/api-keys';
 import { createWecomCallbackConnection, wecomApprovalMessage, wecomCallbackRequest, wecomUrlVerificationRequest } from '../test-support/wecom-callback';
@@ -63,7 +64,7 @@ beforeAll(async () => {
   const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line) as (typeof logged)[number]) });
   const box = createSecretBox(parseSecretKey(secretKey));
   app = await buildServer({
-    services: { prisma: db.prisma, box, queue, logger, verifier: new ApiKeyVerifier({ prisma: db.prisma, box, redis, versionKey: `${prefix}:gw:api-keys-version` }), sessionTtlMs: 3600_000, cookieSecure: false, production: false },
+    services: { prisma: db.prisma, box, queue, logger, verifier: new ApiKeyVerifier({ prisma: db.prisma, box, redis, versionKey: `${prefix}:gw:api-keys-version` }), loginThrottle: new LoginThrottle({ redis, prefix }), sessionTtlMs: 3600_000, cookieSecure: false, production: false },
     maxEventBytes: 1024 * 1024,
     logger,
     pingRedis: async () => void (await redis.ping()),

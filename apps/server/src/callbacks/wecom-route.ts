@@ -39,7 +39,8 @@ interface Target {
  */
 export async function wecomCallbackRoutes(app: FastifyInstance, deps: WecomCallbackDeps): Promise<void> {
   const resolver = new ConnectionResolver(deps.prisma, deps.box);
-  // "Last used" is for people: once a minute per connection is enough, and keeps a burst of callbacks to one write each.
+  // "Last used" is for people: once a minute per connection is enough, and keeps a burst of callbacks to one write each
+  // (per server process: with SERVER_PROCESSES=N, up to N writes a minute, which is still few).
   const lastRecorded = new Map<string, number>();
   const recordUse = (req: FastifyRequest, connectionId: string) => {
     const now = Date.now();

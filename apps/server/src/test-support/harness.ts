@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { createTestDatabase, type TestDatabase } from '@qiao/db';
 import { createRedis, createSecretBox, createStepQueue, type StepQueue } from '@qiao/runtime';
 import { buildServer } from '../app';
+import { LoginThrottle } from '../auth/login-throttle';
 import { ApiKeyVerifier, issueApiKey } from '../gateway/api-keys';
 import type { Services } from '../trpc/context';
 
@@ -48,6 +49,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     queue,
     logger,
     verifier: new ApiKeyVerifier({ prisma: db.prisma, box, redis, versionKey: `${prefix}:gw:api-keys-version` }),
+    loginThrottle: new LoginThrottle({ redis, prefix }),
     sessionTtlMs: 3600_000,
     cookieSecure: false,
     production: false,
@@ -69,9 +71,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await app.close();
       if (!shared) {
         await queue.queue.obliterate({ force: true }).catch(() => undefined);
-        // Everything else under the prefix: rate-limit windows, signature replay memory, the key version.
+        // Everything else under the prefix: rate-limit windows, signature replay memory, the key version, login failures.
         for (let cursor = '0'; ; ) {
-          const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:gw:*`, 'COUNT', 500);
+          const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
           if (found.length > 0) await redis.del(...found);
           cursor = next;
           if (cursor === '0') break;

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
 import type { PrismaClient, Role } from '@qiao/db';
 import type { AcceptDeps, Logger, SecretBox, StepQueue } from '@qiao/runtime';
+import type { LoginThrottle } from '../auth/login-throttle';
 import type { ApiKeyVerifier } from '../gateway/api-keys';
 
 export interface SessionUser {
@@ -20,6 +21,8 @@ export interface Services {
   queue: StepQueue;
   logger: Logger;
   verifier: ApiKeyVerifier;
+  /** Failed-login counts in Redis, shared by every server process. */
+  loginThrottle: LoginThrottle;
   sessionTtlMs: number;
   cookieSecure: boolean;
   production: boolean;

@@ -2,7 +2,6 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { verifyPassword } from '@qiao/runtime';
 import { audit } from '../../audit';
-import { LoginThrottle } from '../../auth/login-throttle';
 import { createSession } from '../../auth/sessions';
 import { SESSION_COOKIE } from '../context';
 import { ANY_ROLE } from '../roles';
@@ -11,30 +10,23 @@ import { procedure, publicProcedure, router } from '../init';
 // A fixed hash verified when the user does not exist, so response time does not reveal user names.
 const DECOY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
-// Per user name: few tries. Per address: more, since a whole office may share one NAT address.
-const userThrottle = new LoginThrottle(5);
-const ipThrottle = new LoginThrottle(50);
-
 export const authRouter = router({
   login: publicProcedure
     .input(z.object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) }))
     .mutation(async ({ ctx, input }) => {
       const { prisma } = ctx.services;
-      const userKey = [input.username.toLowerCase()];
-      const ipKey = [ctx.ip ?? '?'];
-      const wait = Math.max(userThrottle.blockedFor(userKey), ipThrottle.blockedFor(ipKey));
-      if (wait > 0) {
-        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `Too many failed logins; try again in ${Math.ceil(wait / 60_000)} minute(s). / 登录失败次数过多，请 ${Math.ceil(wait / 60_000)} 分钟后再试。` });
+      const admission = await ctx.services.loginThrottle.admit({ username: input.username, ip: ctx.ip });
+      if (!admission.allowed) {
+        const minutes = Math.ceil(admission.retryAfterMs / 60_000);
+        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `Too many failed logins; try again in ${minutes} minute(s). / 登录失败次数过多，请 ${minutes} 分钟后再试。` });
       }
       const user = await prisma.user.findUnique({ where: { username: input.username } });
       const ok = await verifyPassword(input.password, user?.passwordHash ?? DECOY_HASH);
       if (!user || !ok || user.disabled) {
-        userThrottle.fail(userKey);
-        ipThrottle.fail(ipKey);
         await audit(ctx, { action: 'auth.login_failed', detail: { username: input.username } });
         throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong user name or password. / 用户名或密码错误。' });
       }
-      userThrottle.succeed(userKey);
+      await admission.succeeded();
       const token = await createSession(prisma, { userId: user.id, ttlMs: ctx.services.sessionTtlMs, ip: ctx.ip, userAgent: ctx.userAgent });
       ctx.setCookie?.(SESSION_COOKIE, token, { maxAgeSeconds: Math.floor(ctx.services.sessionTtlMs / 1000) });
       await audit({ ...ctx, user: { id: user.id, username: user.username, displayName: user.displayName, roles: user.roles, sessionId: '' } }, { action: 'auth.login' });
