@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -33,4 +33,25 @@ export function cpuMs(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/** The pid and every live child of it (one level: a node:cluster primary's workers), from /proc. */
+export function withChildren(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  const pids = [pid];
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        // The parent pid is the second field after the command name.
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) pids.push(Number(entry));
+      } catch {
+        // the process ended while we looked
+      }
+    }
+  } catch {
+    // no /proc: count the pid alone
+  }
+  return pids;
 }

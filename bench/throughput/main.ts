@@ -6,7 +6,7 @@
  * latency is from sending the order to the document's arrival at the sink.
  *
  *   pnpm bench:throughput [--seconds 15] [--warmup 3] [--concurrency 1,16,64] [--systems bare,node-red,qiao]
- *                         [--workers 2] [--worker-concurrency 32] [--profile <dir>]
+ *                         [--workers 2] [--worker-concurrency 32] [--server-processes 2] [--eager-steps 64] [--profile <dir>]
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -17,7 +17,7 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startTestStack, type TestStack } from '../../e2e/support/stack-fixture';
-import { cpuMs, fmt, rss, summary } from '../stats';
+import { cpuMs, fmt, rss, summary, withChildren } from '../stats';
 import { runClosedLoop, type LoadResult } from './closed-loop';
 import type { BenchOrder } from './mapping.mjs';
 import { startNodeRed, type NodeRed } from './node-red';
@@ -32,6 +32,9 @@ const { values } = parseArgs({
     systems: { type: 'string', default: 'bare,node-red,qiao' },
     workers: { type: 'string', default: '2' },
     'worker-concurrency': { type: 'string', default: '32' },
+    // SERVER_PROCESSES and EAGER_STEPS of the server (see the README); 0 eager steps = workers run everything.
+    'server-processes': { type: 'string', default: '2' },
+    'eager-steps': { type: 'string', default: '64' },
     profile: { type: 'string' },
   },
 });
@@ -95,6 +98,7 @@ try {
   if (systems.has('qiao')) {
     const extraEnv: Record<string, string> = {
       LOG_LEVEL: 'warn', WORKER_CONCURRENCY: values['worker-concurrency'],
+      SERVER_PROCESSES: values['server-processes'], EAGER_STEPS: values['eager-steps'],
       // Production defaults for the sweeper and leases (the test stack shortens them).
       SWEEP_INTERVAL_MS: '5000', SWEEP_GRACE_MS: '15000', LEASE_MARGIN_MS: '30000',
     };
@@ -104,6 +108,7 @@ try {
       extraEnv['NODE_OPTIONS'] = `--import=${path.join(import.meta.dirname, 'cpu-profile.mjs')}`;
       extraEnv['QIAO_CPU_PROFILE_DIR'] = path.resolve(values.profile);
     }
+    const qiaoLabel = `Qiao (${values['server-processes']} srv ${values['eager-steps']} eager, ${values.workers} wrk)`;
     const qiao = await startTestStack('throughput', { workers: Number(values.workers), extraEnv });
     stack = qiao;
     await publishReferenceFlow({ databaseUrl: qiao.databaseUrl, secretKey: qiao.secretKey, sinkUrl: sink.url });
@@ -117,15 +122,15 @@ try {
       const pids = async () => {
         const { rows } = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
         return [
-          { part: 'server', pid: qiao.server.child.pid },
+          ...withChildren(qiao.server.child.pid).map((pid) => ({ part: 'server', pid })),
           ...qiao.workers.map((w) => ({ part: 'workers', pid: w?.child.pid })),
           ...rows.map((r) => ({ part: 'postgres', pid: r.pid })),
         ];
       };
       for (const concurrency of levels) {
-        await cell(`Qiao (${values.workers} workers, checkpointed)`, concurrency, pids, () => runClosedLoop({ label: `qiao-${concurrency}`, concurrency, seconds, warmupSeconds, sink, send }));
+        await cell(qiaoLabel, concurrency, pids, () => runClosedLoop({ label: `qiao-${concurrency}`, concurrency, seconds, warmupSeconds, sink, send }));
       }
-      memory.push(`Qiao server ${rss(qiao.server.child.pid)}`, ...qiao.workers.map((w, i) => `worker-${i + 1} ${rss(w?.child.pid)}`));
+      memory.push(`Qiao server ${withChildren(qiao.server.child.pid).map((pid) => rss(pid)).join(' + ')}`, ...qiao.workers.map((w, i) => `worker-${i + 1} ${rss(w?.child.pid)}`));
       // The last documents reach the sink just before their steps commit: let those finish first.
       const statuses = () => db.query<{ status: string; n: string }>(`SELECT r.status::text AS status, count(*) AS n FROM runs r JOIN flows f ON f.id = r."flowId" WHERE f."triggerType" = $1 GROUP BY 1 ORDER BY 1`, [BENCH_EVENT_TYPE]);
       let { rows } = await statuses();

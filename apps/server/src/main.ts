@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const terminatedByProxy = env.TLS_TERMINATED_BY_PROXY === 'true';
   assertSafeListen({ host: env.HOST, tls: appTls !== null, terminatedByProxy });
   if (separateGateway) assertSafeListen({ host: gatewayHost, tls: gatewayTls !== null, terminatedByProxy });
-  const logger = pino({ level: env.LOG_LEVEL, base: { app: 'server' } });
+  const logger = pino({ level: env.LOG_LEVEL, base: { app: 'server', pid: process.pid } });
   const prisma = createPrisma(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE });
   const redis = createRedis(env.REDIS_URL, 'producer');
   const queue = createStepQueue(redis, env.QUEUE_PREFIX);
