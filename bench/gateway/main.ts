@@ -19,6 +19,7 @@ import { startTestStack, type TestStack } from '../../e2e/support/stack-fixture'
 import { cpuMs, fmt, rss, summary } from '../stats';
 import { benchOrder } from '../throughput/closed-loop';
 import { BENCH_EVENT_TYPE, publishReferenceFlow } from '../throughput/reference-flow';
+import { buildApps } from '../build-apps';
 import { startSink } from '../throughput/sink';
 import { runOpenLoop, type OpenLoopResult } from './open-loop';
 
@@ -73,6 +74,7 @@ const poster = (url: string, headers: Record<string, string>) => (seq: number) =
     req.end(body);
   });
 
+buildApps();
 const sink = await startSink();
 let stack: TestStack | null = null;
 let accepted: string | undefined;

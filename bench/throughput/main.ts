@@ -22,6 +22,7 @@ import { runClosedLoop, type LoadResult } from './closed-loop';
 import type { BenchOrder } from './mapping.mjs';
 import { startNodeRed, type NodeRed } from './node-red';
 import { BENCH_EVENT_TYPE, publishReferenceFlow } from './reference-flow';
+import { buildApps } from '../build-apps';
 import { startSink } from './sink';
 
 const { values } = parseArgs({
@@ -52,6 +53,7 @@ const post = async (url: string, body: string, headers: Record<string, string>, 
   if (!expected.includes(res.status)) throw new Error(`${url} answered ${res.status}: ${text.slice(0, 300)}`);
 };
 
+buildApps();
 const sink = await startSink();
 const loadBefore = loadavg();
 const results: { system: string; concurrency: number; result: LoadResult; cpuPerRun: number; cpuByPart: Map<string, number> }[] = [];
