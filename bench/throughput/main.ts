@@ -6,11 +6,12 @@
  * latency is from sending the order to the document's arrival at the sink.
  *
  *   pnpm bench:throughput [--seconds 15] [--warmup 3] [--concurrency 1,16,64] [--systems bare,node-red,qiao]
- *                         [--workers 2] [--worker-concurrency 32] [--server-processes 2] [--eager-steps 64] [--profile <dir>]
+ *                         [--workers 2] [--worker-concurrency 32] [--server-processes 1] [--eager-steps 64] [--profile <dir>]
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import http from 'node:http';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -34,7 +35,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     'worker-concurrency': { type: 'string', default: '32' },
     // SERVER_PROCESSES and EAGER_STEPS of the server (see the README); 0 eager steps = workers run everything.
-    'server-processes': { type: 'string', default: '2' },
+    'server-processes': { type: 'string', default: '1' },
     'eager-steps': { type: 'string', default: '64' },
     profile: { type: 'string' },
   },
@@ -47,11 +48,21 @@ const root = path.resolve(import.meta.dirname, '../..');
 const logDir = path.join(root, 'test-results', 'bench-throughput', new Date().toISOString().replace(/[:.]/g, '-'));
 mkdirSync(logDir, { recursive: true });
 
-const post = async (url: string, body: string, headers: Record<string, string>, expected: number[]) => {
-  const res = await fetch(url, { method: 'POST', headers, body });
-  const text = await res.text();
-  if (!expected.includes(res.status)) throw new Error(`${url} answered ${res.status}: ${text.slice(0, 300)}`);
-};
+// node:http with keep-alive: the load generator shares the 2 cores with the system under test, and
+// fetch costs it about three times the CPU per request (bench/http-client.ts).
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const post = (url: string, body: string, headers: Record<string, string>, expected: number[]) =>
+  new Promise<void>((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => (expected.includes(res.statusCode ?? 0) ? resolve() : reject(new Error(`${url} answered ${res.statusCode}: ${text.slice(0, 300)}`))));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 
 buildApps();
 const sink = await startSink();
@@ -150,6 +161,7 @@ try {
   await nodeRed?.stop().catch(() => undefined);
   await stack?.dispose();
   await sink.close();
+  agent.destroy();
 }
 memory.push(`bench client + sink ${rss(process.pid)}`);
 

@@ -23,7 +23,10 @@ export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}
   const client = new PrismaClient({ adapter });
   // Beside Prisma's pool, a small pool in pipeline mode for the few statements on the hot path: plain
   // node-postgres skips the query compiler, and pipelining sends dependent statements in one flight.
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.hotMax ?? opts.max ?? 10, pipeline: true, idleTimeoutMillis: 10_000 });
+  // Its statements are few, prepared once per connection and written against the primary keys, so
+  // they use generic plans: a batch's array and JSON parameters would otherwise be re-planned on
+  // every execution (PostgreSQL keeps custom plans when their estimates look cheaper).
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.hotMax ?? opts.max ?? 10, pipeline: true, idleTimeoutMillis: 10_000, options: '-c plan_cache_mode=force_generic_plan' });
   // An idle connection that dies (database restart) is replaced on next use; do not crash the process.
   pool.on('error', () => undefined);
   hotPools.set(client, pool);

@@ -84,6 +84,9 @@ beforeAll(async () => {
   connectionId = (await db.prisma.connection.create({ data: { name: 'sink', connectorId: 'http', secret: createSecretBox(key).sealJson({ type: 'none' }) } })).id;
   await publish('e.chain', [httpNode('first', '/first'), httpNode('second', '/second')], [{ id: 'next', source: 'first', target: 'second' }]);
   await publish('e.slow', [httpNode('call', '/slow')]);
+  await publish('e.diamond', [httpNode('a', '/a'), httpNode('b', '/b'), httpNode('c', '/c'), httpNode('d', '/d')], [
+    { id: 'ab', source: 'a', target: 'b' }, { id: 'ac', source: 'a', target: 'c' }, { id: 'bd', source: 'b', target: 'd' }, { id: 'cd', source: 'c', target: 'd' },
+  ]);
   await publish('e.limited', [httpNode('call', '/limited')], [], { maxConcurrency: 1 });
 });
 
@@ -114,6 +117,19 @@ describe('eager execution', () => {
     for (const nodeId of ['first', 'second']) expect(await queue.queue.getJob(stepJobId({ runId, nodeId, attempt: 1 }))).toBeUndefined();
     await executor.close(1000);
     expect(executor.running).toBe(0);
+  });
+
+  it('commits steps that finish together, including parallel branches of one run, and joins them exactly once', async () => {
+    const { executor, deps } = newExecutor(64);
+    const orders = Array.from({ length: 12 }, (_, i) => `DIAMOND-${i}`);
+    const receipts = await Promise.all(orders.map((o) => send(deps, 'e.diamond', o)));
+    for (const { receipt } of receipts) {
+      const run = await settled(receipt.runs[0]?.id ?? '');
+      expect(run.status).toBe('succeeded');
+      expect(run.steps.map((s) => [s.nodeId, s.status, s.attempt, s.attempts.length])).toEqual(['a', 'b', 'c', 'd'].map((n) => [n, 'succeeded', 1, 1]));
+    }
+    for (const order of orders) expect(received.filter((r) => r.order === order).map((r) => r.path).sort()).toEqual(['/a', '/b', '/c', '/d']);
+    await executor.close(1000);
   });
 
   it('sends steps past its capacity, and every step of a flow with a concurrency limit, to the queue', async () => {

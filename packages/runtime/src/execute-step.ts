@@ -1,17 +1,18 @@
 import { evaluateCondition, resolveParameters, type ExecutionPlan, type ExpressionContext, type PlanNode } from '@qiao/flow';
-import { advance, type RunCommand, type RunEvent, type RunState } from '@qiao/engine';
+import type { RunCommand } from '@qiao/engine';
 import { ConnectorError, createActionContext, getAction, runAction, toStorableJson, UserError, type OutboxPort, type SessionStore } from '@qiao/connectors';
-import { Prisma, sendTogether, sqlPool, type PrismaClient } from '@qiao/db';
+import { Prisma, sqlPool, type PrismaClient } from '@qiao/db';
 import { TX_OPTIONS } from './transactions';
 import { noteStepConnectionUse } from './connection-usage';
-import { enqueueCommands, LOAD_STATE_SQL, persistStatements, stateFromRows, type StepStateRow } from './run-transition';
+import { enqueueCommands } from './run-transition';
+import { finishBatcherFor, type StepResult } from './finish-steps';
 import type { ConnectionResolver } from './connections';
 import type { ConnectionRateLimiter } from './rate-limiter';
 import { expressionContext } from './expression-context';
 import type { Logger } from './logger';
 import type { PlanCache } from './plan-cache';
 import type { StepJob, StepQueue } from './queue';
-import { describeFailure, type StepFailure } from './step-failure';
+import { describeFailure } from './step-failure';
 
 export interface ExecutorDeps {
   prisma: PrismaClient;
@@ -330,8 +331,6 @@ async function edgeOutcomes(plan: ExecutionPlan, node: PlanNode, context: Expres
   return out;
 }
 
-type StepResult = { ok: true; output: unknown; edges: Record<string, boolean> } | { ok: false; failure: StepFailure };
-
 interface FinishArgs {
   job: StepJob;
   plan: ExecutionPlan;
@@ -342,75 +341,16 @@ interface FinishArgs {
   result: StepResult;
 }
 
-/**
- * Commits the step's outcome and the run's next state in one transaction, in two flights over one
- * pipelined connection: (BEGIN; lock the run, record the outcome and close the attempt; load the
- * step states) then (write the transition; COMMIT). The lock is taken by the first statement, so the
- * states loaded by the second include whatever a sibling branch committed before us.
- */
+/** Commits the step's outcome and the run's next state (with other steps finishing now), then carries out the next commands. */
 async function finish(deps: ExecutorDeps, args: FinishArgs): Promise<void> {
-  const { job, plan, claimed, result } = args;
-  const finishedAt = new Date();
-  const failure = result.ok ? null : JSON.stringify(result.failure);
-  const client = await sqlPool(deps.prisma).connect();
-  let commands: RunCommand[] = [];
-  try {
-    const flight = sendTogether(client, () => ({
-      begin: client.query('BEGIN'),
-      outcome: client.query<{ status: RunState['status'] | null; updated: number }>({ name: 'qiao-finish-step', text: FINISH_STEP_SQL, values: [
-        job.runId, claimed.id, job.attempt, result.ok ? 'succeeded' : 'running', JSON.stringify(toStorableJson(args.input ?? null)),
-        result.ok ? JSON.stringify(result.output ?? null) : null, result.ok ? JSON.stringify(result.edges) : null, failure,
-        finishedAt, finishedAt.getTime() - args.startedAt, args.attemptId, result.ok ? 'succeeded' : 'failed',
-      ] }),
-      states: client.query<StepStateRow>({ name: 'qiao-load-state', text: LOAD_STATE_SQL, values: [job.runId] }),
-    }));
-    const [, outcome, states] = await settleAll([flight.begin, flight.outcome, flight.states]);
-    const runStatus = outcome?.rows[0]?.status ?? undefined;
-    // Lost the lease meanwhile (another worker took the step over): its outcome wins.
-    if ((outcome?.rows[0]?.updated ?? 0) > 0 && (runStatus === 'running' || runStatus === 'pending')) {
-      // Loaded after the outcome was recorded, in the same transaction: the state already shows it.
-      const state = stateFromRows(states?.rows ?? [], runStatus);
-      const event: RunEvent = result.ok
-        ? { type: 'step.succeeded', nodeId: job.nodeId, edges: result.edges }
-        : { type: 'step.failed', nodeId: job.nodeId, retryable: result.failure.retryable, ...(result.failure.retryAfterMs === undefined ? {} : { retryAfterMs: result.failure.retryAfterMs }) };
-      const next = advance({ plan, state, event });
-      const statements = persistStatements({ runId: job.runId, before: state, after: next.state, commands: next.commands, failure: result.ok ? null : result.failure, nodeId: job.nodeId });
-      // COMMIT rides in the same flight: after a failed statement PostgreSQL turns it into a rollback, and settleAll throws that failure.
-      await settleAll(sendTogether(client, () => [...statements.map((st) => client.query(st)), client.query('COMMIT')]));
-      commands = next.commands;
-    } else {
-      await client.query('COMMIT');
-    }
-    client.release();
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    client.release(err instanceof Error ? err : new Error(String(err)));
-    throw err;
-  }
+  const { job, claimed } = args;
+  const commands = await finishBatcherFor(deps.prisma).submit({
+    runId: job.runId, nodeId: job.nodeId, stepId: claimed.id, attempt: job.attempt, attemptId: args.attemptId, plan: args.plan,
+    input: JSON.stringify(toStorableJson(args.input ?? null)), startedAt: args.startedAt, finishedAt: new Date(), result: args.result,
+  });
   if (deps.dispatch) await deps.dispatch(job.runId, commands);
   else await enqueueCommands(deps, job.runId, commands);
 }
-
-/** Waits for every pipelined statement (so none is left in flight), then throws the first failure. */
-async function settleAll<T extends unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<{ [K in keyof T]: T[K] | undefined }> {
-  const settled = await Promise.allSettled(promises);
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled.map((s) => (s.status === 'fulfilled' ? s.value : undefined)) as { [K in keyof T]: T[K] | undefined };
-}
-
-const FINISH_STEP_SQL = `
-  WITH run AS (SELECT status FROM runs WHERE id = $1::uuid FOR UPDATE),
-  step AS (
-    UPDATE steps SET status = $4::text::"StepStatus", input = $5::jsonb, output = $6::jsonb, edges = $7::jsonb, error = $8::jsonb,
-      "finishedAt" = $9::timestamptz, "durationMs" = $10::int, "leaseUntil" = NULL, "updatedAt" = now()
-    WHERE id = $2::uuid AND status = 'running'::"StepStatus" AND attempt = $3::int
-    RETURNING id
-  ), attempt AS (
-    UPDATE step_attempts SET "finishedAt" = $9::timestamptz, outcome = $12::text, error = COALESCE($8::jsonb, error)
-    WHERE id = $11::bigint
-  )
-  SELECT (SELECT status FROM run)::text AS status, (SELECT count(*) FROM step)::int AS updated`;
 
 /** A defect or misconfiguration of the platform itself, not of the flow or the remote system. */
 class InternalStepError extends Error {

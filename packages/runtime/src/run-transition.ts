@@ -7,6 +7,8 @@ import type { StepQueue } from './queue';
 import type { StepFailure } from './step-failure';
 
 export const LOAD_STATE_SQL = `SELECT "nodeId", status::text AS status, attempt, edges FROM steps WHERE "runId" = $1::uuid`;
+/** The step states of several runs at once, each row naming its run. */
+export const LOAD_STATES_SQL = `SELECT "runId"::text AS "runId", "nodeId", status::text AS status, attempt, edges FROM steps WHERE "runId" = ANY($1::uuid[])`;
 
 export interface StepStateRow {
   nodeId: string;
