@@ -2,7 +2,7 @@ import type { ExecutionPlan } from '@qiao/flow';
 import { advance, type RunCommand, type RunEvent, type RunState } from '@qiao/engine';
 import { sendTogether, sqlPool, type PrismaClient, type SqlClient } from '@qiao/db';
 import { Batcher } from './batcher';
-import { LOAD_STATES_SQL, persistStatements, stateFromRows, type StepStateRow } from './run-transition';
+import { LOAD_STATES_SQL, persistManyStatements, stateFromRows, type PersistArgs, type StepStateRow } from './run-transition';
 import type { StepFailure } from './step-failure';
 
 export type StepResult = { ok: true; output: unknown; edges: Record<string, boolean> } | { ok: false; failure: StepFailure };
@@ -64,7 +64,7 @@ async function finishIn(client: SqlClient, items: FinishedStep[]): Promise<RunCo
   const statesOf = new Map<string, StepStateRow[]>();
   for (const row of states?.rows ?? []) statesOf.set(row.runId, [...(statesOf.get(row.runId) ?? []), row]);
 
-  const statements: { name: string; text: string; values: unknown[] }[] = [];
+  const transitions: PersistArgs[] = [];
   const commands = items.map((s): RunCommand[] => {
     const outcome = outcomeOf.get(s.stepId);
     const runStatus = outcome?.status;
@@ -76,10 +76,11 @@ async function finishIn(client: SqlClient, items: FinishedStep[]): Promise<RunCo
       ? { type: 'step.succeeded', nodeId: s.nodeId, edges: result.edges }
       : { type: 'step.failed', nodeId: s.nodeId, retryable: result.failure.retryable, ...(result.failure.retryAfterMs === undefined ? {} : { retryAfterMs: result.failure.retryAfterMs }) };
     const next = advance({ plan: s.plan, state, event });
-    statements.push(...persistStatements({ runId: s.runId, before: state, after: next.state, commands: next.commands, failure: result.ok ? null : result.failure, nodeId: s.nodeId }));
+    transitions.push({ runId: s.runId, before: state, after: next.state, commands: next.commands, failure: result.ok ? null : result.failure, nodeId: s.nodeId });
     return next.commands;
   });
   // COMMIT rides in the same flight: after a failed statement PostgreSQL turns it into a rollback, and settleAll throws that failure.
+  const statements = persistManyStatements(transitions);
   await settleAll(sendTogether(client, () => [...statements.map((st) => client.query(st)), client.query('COMMIT')]));
   return commands;
 }
@@ -137,7 +138,7 @@ const batchers = new WeakMap<PrismaClient, Batcher<FinishedStep, RunCommand[]>>(
 export function finishBatcherFor(prisma: PrismaClient): Batcher<FinishedStep, RunCommand[]> {
   let batcher = batchers.get(prisma);
   if (!batcher) {
-    batcher = new Batcher((items) => finishDistinctRuns(prisma, items), { maxBatch: 64, maxInFlight: 2 });
+    batcher = new Batcher((items) => finishDistinctRuns(prisma, items), { maxBatch: 64, maxInFlight: 1 });
     batchers.set(prisma, batcher);
   }
   return batcher;
