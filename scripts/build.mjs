@@ -16,11 +16,16 @@ function externals(app) {
 }
 
 const apps = ['server', 'worker', 'erp-sim', 'wecom-sim', 'dingtalk-sim'];
+// Entry points beside main: the server's eager-execution worker thread loads dist/eager-thread.mjs.
+const bundles = [
+  ...apps.map((app) => ({ app, source: 'main.ts', out: 'main.mjs' })),
+  { app: 'server', source: 'eager/thread-main.ts', out: 'eager-thread.mjs' },
+];
 await Promise.all(
-  apps.map((app) =>
+  bundles.map(({ app, source, out }) =>
     build({
-      entryPoints: [path.join(root, 'apps', app, 'src', 'main.ts')],
-      outfile: path.join(root, 'apps', app, 'dist', 'main.mjs'),
+      entryPoints: [path.join(root, 'apps', app, 'src', source)],
+      outfile: path.join(root, 'apps', app, 'dist', out),
       bundle: true,
       platform: 'node',
       target: 'node20',
@@ -33,7 +38,7 @@ await Promise.all(
     }),
   ),
 );
-console.log(`built ${apps.map((a) => `apps/${a}/dist/main.mjs`).join(', ')}`);
+console.log(`built ${bundles.map((b) => `apps/${b.app}/dist/${b.out}`).join(', ')}`);
 
 // The web app: Vite bundles apps/web into apps/web/dist, which the server serves (WEB_DIST).
 const web = path.join(root, 'apps', 'web');

@@ -4,9 +4,9 @@
  * next to a bare Fastify route that parses the body and answers 202 at the same rate, in the same run.
  * The events start the throughput bench's reference flow, so workers run meanwhile as in production.
  *
- *   pnpm bench:gateway [--rate 500] [--seconds 20] [--warmup 3] [--workers 2] [--profile <dir>]
+ *   pnpm bench:gateway [--rate 500] [--seconds 20] [--warmup 10] [--workers 2] [--server-processes 1] [--eager-steps 64] [--eager-thread true] [--profile <dir>]
  */
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { loadavg } from 'node:os';
@@ -16,19 +16,24 @@ import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startTestStack, type TestStack } from '../../e2e/support/stack-fixture';
-import { cpuMs, fmt, rss, summary } from '../stats';
+import { cpuMs, fmt, rss, summary, withChildren } from '../stats';
 import { benchOrder } from '../throughput/closed-loop';
 import { BENCH_EVENT_TYPE, publishReferenceFlow } from '../throughput/reference-flow';
 import { buildApps } from '../build-apps';
-import { startSink } from '../throughput/sink';
+
 import { runOpenLoop, type OpenLoopResult } from './open-loop';
 
 const { values } = parseArgs({
   options: {
     rate: { type: 'string', default: '500' },
     seconds: { type: 'string', default: '20' },
-    warmup: { type: 'string', default: '3' },
+    // The server reaches its steady state (JIT, connection pools) only after several seconds at this rate.
+    warmup: { type: 'string', default: '10' },
     workers: { type: 'string', default: '2' },
+    // SERVER_PROCESSES, EAGER_STEPS and EAGER_THREAD of the server (see the README).
+    'server-processes': { type: 'string', default: '1' },
+    'eager-steps': { type: 'string', default: '64' },
+    'eager-thread': { type: 'string', default: 'true' },
     profile: { type: 'string' },
   },
 });
@@ -49,9 +54,10 @@ const loadBefore = loadavg();
 /** Warm-up at the same rate (not counted), then the measured period; CPU of `pid` charged per measured request. */
 async function measure(system: string, pid: number | undefined, send: (seq: number) => Promise<number>): Promise<void> {
   if (warmup > 0) await runOpenLoop({ ratePerSecond: rate, seconds: warmup, send });
-  const cpuBefore = cpuMs(pid);
+  const cpu = () => withChildren(pid).reduce((sum, p) => sum + cpuMs(p), 0);
+  const cpuBefore = cpu();
   const result = await runOpenLoop({ ratePerSecond: rate, seconds, send });
-  rows.push({ system, result, cpuPerEvent: (cpuMs(pid) - cpuBefore) / result.sent, rss: rss(pid) });
+  rows.push({ system, result, cpuPerEvent: (cpu() - cpuBefore) / result.sent, rss: withChildren(pid).map((p) => rss(p)).join(' + ') });
   const s = summary(result.latencies);
   console.log(`  ${system}: p50 ${fmt(s.p50, 2)} ms, p99 ${fmt(s.p99, 2)} ms`);
 }
@@ -75,8 +81,9 @@ const poster = (url: string, headers: Record<string, string>) => (seq: number) =
   });
 
 buildApps();
-const sink = await startSink();
+const sink = await startSinkProcess();
 let stack: TestStack | null = null;
+let sinkStats: { received: number; duplicates: number } | undefined;
 let accepted: string | undefined;
 try {
   const baseline = await startBaseline();
@@ -89,7 +96,7 @@ try {
   stack = await startTestStack('gateway', {
     workers: Number(values.workers),
     extraEnv: {
-      LOG_LEVEL: 'warn', SWEEP_INTERVAL_MS: '5000', SWEEP_GRACE_MS: '15000', LEASE_MARGIN_MS: '30000',
+      LOG_LEVEL: 'warn', SERVER_PROCESSES: values['server-processes'], EAGER_STEPS: values['eager-steps'], EAGER_THREAD: values['eager-thread'], SWEEP_INTERVAL_MS: '5000', SWEEP_GRACE_MS: '15000', LEASE_MARGIN_MS: '30000',
       // NODE_OPTIONS refuses --cpu-prof; the throughput bench's preload records a profile per process instead.
       ...(values.profile ? { NODE_OPTIONS: `--import=${path.join(import.meta.dirname, '..', 'throughput', 'cpu-profile.mjs')}`, QIAO_CPU_PROFILE_DIR: path.resolve(values.profile) } : {}),
     },
@@ -107,6 +114,7 @@ try {
 } finally {
   agent.destroy();
   await stack?.dispose();
+  sinkStats = await sink.stats();
   await sink.close();
 }
 
@@ -122,7 +130,7 @@ for (const r of rows) {
   console.log(`| ${r.system.padEnd(48)} | ${fmt(r.result.achievedRate).padStart(10)} | ${fmt(s.p50, 2).padStart(6)} | ${fmt(p90, 2).padStart(6)} | ${fmt(s.p99, 2).padStart(6)} | ${fmt(s.max, 1).padStart(6)} | ${statuses.padEnd(15)} | ${fmt(r.cpuPerEvent, 2).padStart(19)} | ${r.rss.padEnd(7)} |`);
   if (r.result.firstError) console.log(`  first error: ${r.result.firstError}`);
 }
-if (accepted !== undefined) console.log(`\nQiao: ${accepted} (warm-up included); ${sink.received} documents reached the sink by the end, ${sink.duplicates} duplicates`);
+if (accepted !== undefined) console.log(`\nQiao: ${accepted} (warm-up included); ${sinkStats?.received ?? '?'} documents reached the sink by the end, ${sinkStats?.duplicates ?? '?'} duplicates`);
 console.log(`target: accept p99 ≤ 10 ms at 500 events/s`);
 console.log(`load average (1/5/15 min): before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadavg().map((l) => l.toFixed(2)).join(' ')} — the machine is shared; other work skews the figures`);
 
@@ -139,6 +147,27 @@ async function startBaseline(): Promise<{ pid: number | undefined; url: string; 
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** The sink as a child process (see sink-child.ts). */
+async function startSinkProcess(): Promise<{ url: string; stats(): Promise<{ received: number; duplicates: number }>; close(): Promise<void> }> {
+  const child = fork(path.join(import.meta.dirname, 'sink-child.ts'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { url: string }).url));
+    child.once('exit', (code) => reject(new Error(`the sink process exited with ${code}`)));
+  });
+  return {
+    url,
+    stats: () => new Promise((resolve) => {
+      child.once('message', (m) => resolve(m as { received: number; duplicates: number }));
+      child.send('stats');
+    }),
+    close: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.disconnect();
       await exited;
     },
   };

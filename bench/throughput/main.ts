@@ -6,7 +6,7 @@
  * latency is from sending the order to the document's arrival at the sink.
  *
  *   pnpm bench:throughput [--seconds 15] [--warmup 3] [--concurrency 1,16,64] [--systems bare,node-red,qiao]
- *                         [--workers 2] [--worker-concurrency 32] [--server-processes 1] [--eager-steps 64] [--profile <dir>]
+ *                         [--workers 2] [--worker-concurrency 32] [--server-processes 1] [--eager-steps 64] [--eager-thread true] [--profile <dir>]
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -37,6 +37,7 @@ const { values } = parseArgs({
     // SERVER_PROCESSES and EAGER_STEPS of the server (see the README); 0 eager steps = workers run everything.
     'server-processes': { type: 'string', default: '1' },
     'eager-steps': { type: 'string', default: '64' },
+    'eager-thread': { type: 'string', default: 'true' },
     profile: { type: 'string' },
   },
 });
@@ -111,7 +112,7 @@ try {
   if (systems.has('qiao')) {
     const extraEnv: Record<string, string> = {
       LOG_LEVEL: 'warn', WORKER_CONCURRENCY: values['worker-concurrency'],
-      SERVER_PROCESSES: values['server-processes'], EAGER_STEPS: values['eager-steps'],
+      SERVER_PROCESSES: values['server-processes'], EAGER_STEPS: values['eager-steps'], EAGER_THREAD: values['eager-thread'],
       // Production defaults for the sweeper and leases (the test stack shortens them).
       SWEEP_INTERVAL_MS: '5000', SWEEP_GRACE_MS: '15000', LEASE_MARGIN_MS: '30000',
     };

@@ -59,6 +59,8 @@ const envSchema = z.object({
    * in PostgreSQL like a worker's, so a crash loses nothing). 0: the server only accepts and workers run everything.
    */
   EAGER_STEPS: z.coerce.number().int().min(0).max(1000).default(64),
+  /** "true": eager steps run in a worker thread of the server, so the gateway's event loop only accepts; "false": in that same loop. */
+  EAGER_THREAD: z.enum(['true', 'false']).default('true'),
   /** As for workers: how long past a step's timeout its lease lasts before another process may take it over. */
   LEASE_MARGIN_MS: z.coerce.number().int().min(0).default(30_000),
   /** How long SIGTERM waits for eagerly run steps to finish before aborting their calls (they are then retried by a worker). */

@@ -7,8 +7,14 @@ import { LoginThrottle } from './auth/login-throttle';
 import { loadEnv } from './env';
 import { ApiKeyVerifier } from './gateway/api-keys';
 import { IdempotencyStore } from './gateway/idempotency';
+import { EagerThread } from './eager/eager-thread';
 import { runServerProcesses } from './server-processes';
 import { assertSafeListen, loadTlsOptions } from './tls';
+
+/** The executor thread's entry: next to the bundle in dist, or the TypeScript source when run through tsx. */
+function eagerThreadEntry(): URL {
+  return import.meta.url.endsWith('.mjs') ? new URL('./eager-thread.mjs', import.meta.url) : new URL('./eager/thread-main.ts', import.meta.url);
+}
 
 async function main(): Promise<void> {
   const env = loadEnv();
@@ -25,7 +31,12 @@ async function main(): Promise<void> {
   const redis = createRedis(env.REDIS_URL, 'producer');
   const queue = createStepQueue(redis, env.QUEUE_PREFIX);
   const box = createSecretBox(parseSecretKey(env.QIAO_SECRET_KEY));
-  const eager = createEagerExecution({ prisma, queue, redis, prefix: env.QUEUE_PREFIX, box, logger, leaseMarginMs: env.LEASE_MARGIN_MS }, env.EAGER_STEPS);
+  const eager = env.EAGER_STEPS === 0 ? undefined : env.EAGER_THREAD === 'true'
+    ? { port: new EagerThread(eagerThreadEntry(), {
+        databaseUrl: env.DATABASE_URL, databasePoolSize: env.DATABASE_POOL_SIZE, redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX,
+        secretKey: env.QIAO_SECRET_KEY, leaseMarginMs: env.LEASE_MARGIN_MS, capacity: env.EAGER_STEPS, logLevel: env.LOG_LEVEL,
+      }, logger), leaseMarginMs: env.LEASE_MARGIN_MS }
+    : createEagerExecution({ prisma, queue, redis, prefix: env.QUEUE_PREFIX, box, logger, leaseMarginMs: env.LEASE_MARGIN_MS }, env.EAGER_STEPS);
   const services = {
     eager,
     prisma,
@@ -64,7 +75,7 @@ async function main(): Promise<void> {
     await gatewayApp?.close();
     await app.close();
     // Steps in hand finish and commit (or are aborted after the grace period and left to a worker).
-    await eager?.executor.close(env.SHUTDOWN_GRACE_MS);
+    await eager?.port.close(env.SHUTDOWN_GRACE_MS);
     await queue.close();
     redis.disconnect();
     await prisma.$disconnect();

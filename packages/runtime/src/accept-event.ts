@@ -11,9 +11,7 @@ import { publishedFlowsFor, type PublishedFlow } from './published-flows';
 import { acceptStatementFor, type Inserted, type InsertOutcome, type PlannedRuns } from './accept-statement';
 
 export { businessKey } from './accept-statement';
-import type { EagerExecutor } from './eager-executor';
-import type { Claim } from './execute-step';
-import type { PlanCache } from './plan-cache';
+import type { EagerPort } from './eager-port';
 
 export interface EventReceipt {
   id: string;
@@ -34,7 +32,7 @@ export interface AcceptDeps {
   queue: StepQueue;
   logger: Logger;
   /** When given, the accept statement claims the entry steps for this process to run at once. */
-  eager?: { executor: EagerExecutor; plans: PlanCache; leaseMarginMs: number } | undefined;
+  eager?: { port: EagerPort; leaseMarginMs: number } | undefined;
 }
 
 /**
@@ -51,15 +49,15 @@ export async function acceptEvent(deps: AcceptDeps, input: { event: CloudEvent; 
   let set = published.cached(event.type) ?? (await published.load(event.type));
   for (let tries = 1; ; tries += 1) {
     const planned = await planRuns(set.flows, event, deps.eager?.leaseMarginMs ?? 0);
-    const reserved = planned.steps.length > 0 && deps.eager?.executor.reserve(planned.steps.length) ? planned.steps.length : 0;
+    const reserved = planned.steps.length > 0 && deps.eager?.port.reserve(planned.steps.length) ? planned.steps.length : 0;
     let outcome: InsertOutcome;
     try {
       outcome = await acceptStatementFor(deps.prisma).submit({ event, apiKeyId: input.apiKeyId ?? null, versionKey: set.key, planned, eager: reserved > 0 });
     } catch (err) {
-      deps.eager?.executor.release(reserved);
+      deps.eager?.port.release(reserved);
       throw err;
     }
-    if (outcome === 'stale' || outcome === 'duplicate') deps.eager?.executor.release(reserved);
+    if (outcome === 'stale' || outcome === 'duplicate') deps.eager?.port.release(reserved);
     if (outcome === 'stale') {
       // A flow for this type was published, replaced or archived since the cache was filled.
       if (tries >= 5) throw new Error(`The flows triggered by ${event.type} kept changing while the event was being accepted; nothing was accepted.`);
@@ -81,34 +79,22 @@ export async function acceptEvent(deps: AcceptDeps, input: { event: CloudEvent; 
 /** Hands the steps the statement claimed to the eager executor and gives back the slots it did not use. */
 function startEager(eager: NonNullable<AcceptDeps['eager']>, args: { planned: PlannedRuns; outcome: Inserted; unclaimed: number }): void {
   const { planned, outcome } = args;
-  eager.executor.release(args.unclaimed);
-  if (outcome.claimed.length === 0) return;
+  eager.port.release(args.unclaimed);
   const runs = new Map(planned.runs.map((r) => [r.id, r]));
   const steps = new Map(planned.steps.map((s) => [s.id, s]));
   for (const c of outcome.claimed) {
     const step = steps.get(c.stepId);
     const run = step ? runs.get(step.runId) : undefined;
     if (!step || !run) {
-      eager.executor.release(1);
+      eager.port.release(1);
       continue;
     }
-    const job = { runId: run.id, nodeId: step.nodeId, attempt: 1 };
-    eager.plans.get(run.versionId).then((plan) => {
-      const node = plan.nodes[step.nodeId];
-      if (!node) throw new Error(`node ${step.nodeId} is not in version ${run.versionId}`);
-      // The event exactly as PostgreSQL returns it (jsonb key order, normalised time), so an eager
-      // try and a later try by a worker send byte-identical requests under the same idempotency key.
-      const claimed = { id: step.id, runId: run.id, idempotencyKey: step.key, leaseUntil: new Date(c.leaseUntil), inputOverride: null, attemptBase: 0 };
-      const claim: Claim = {
-        run: { runStatus: 'running', flowId: run.flowId, flowVersionId: run.versionId, settings: null, ...outcome.stored, ...claimed, attemptId: c.attemptId },
-        plan, node, claimed, attemptId: c.attemptId,
-      };
-      eager.executor.run(job, claim);
-    }, (err: unknown) => {
-      // The lease runs out and the sweeper hands the step to a worker.
-      eager.executor.release(1);
-      throw err;
-    }).catch(() => undefined);
+    // The event exactly as PostgreSQL returns it (jsonb key order, normalised time), so an eager
+    // try and a later try by a worker send byte-identical requests under the same idempotency key.
+    eager.port.start({
+      job: { runId: run.id, nodeId: step.nodeId, attempt: 1 }, flowId: run.flowId, versionId: run.versionId, stored: outcome.stored,
+      stepId: step.id, idempotencyKey: step.key, leaseUntil: c.leaseUntil, attemptId: c.attemptId,
+    });
   }
 }
 

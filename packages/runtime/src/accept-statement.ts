@@ -150,7 +150,7 @@ const batchers = new WeakMap<PrismaClient, Batcher<InsertArgs, InsertOutcome>>()
 export function acceptStatementFor(prisma: PrismaClient): Batcher<InsertArgs, InsertOutcome> {
   let batcher = batchers.get(prisma);
   if (!batcher) {
-    batcher = new Batcher((items) => insertEvents(prisma, items), { maxBatch: 64, maxInFlight: 2 });
+    batcher = new Batcher((items) => insertEvents(prisma, items), { maxBatch: 64, maxInFlight: 4 });
     batchers.set(prisma, batcher);
   }
   return batcher;

@@ -7,6 +7,8 @@ import { nodeTypeRegistry } from '@qiao/connectors';
 import { createTestDatabase, type Prisma, type TestDatabase } from '@qiao/db';
 import { acceptEvent, type AcceptDeps } from './accept-event';
 import { EagerExecutor } from './eager-executor';
+import { LocalEager } from './eager-port';
+import type { PlanCache } from './plan-cache';
 import { createExecutorDeps } from './executor-deps';
 import { silentLogger } from './logger';
 import { createStepQueue, stepJobId, type StepQueue } from './queue';
@@ -41,8 +43,8 @@ const httpNode = (id: string, path: string) => ({
   parameters: { method: 'POST', url: `${sinkUrl}${path}`, body: { $expr: '{ "order": event.data.orderNo, "amount": event.data.amount }' } },
 });
 
-function eagerDeps(executor: EagerExecutor, plans: NonNullable<AcceptDeps['eager']>['plans']): AcceptDeps {
-  return { prisma: db.prisma, queue, logger: silentLogger, eager: { executor, plans, leaseMarginMs: 200 } };
+function eagerDeps(executor: EagerExecutor, plans: PlanCache): AcceptDeps {
+  return { prisma: db.prisma, queue, logger: silentLogger, eager: { port: new LocalEager(executor, plans), leaseMarginMs: 200 } };
 }
 
 function newExecutor(capacity: number): { executor: EagerExecutor; deps: AcceptDeps } {
@@ -152,8 +154,9 @@ describe('eager execution', () => {
   it('loses nothing when the accepting process dies holding a claimed step: a worker takes it over after the lease, once', async () => {
     // A process that committed the claim and died before running it (or while running it).
     class DeadProcess extends EagerExecutor {
-      override run(): void {
+      override run(): Promise<void> {
         // never runs, never releases: the process is gone
+        return Promise.resolve();
       }
     }
     const base = createExecutorDeps({ prisma: db.prisma, queue, redis, prefix, box: createSecretBox(key), logger: silentLogger, leaseMarginMs: 200 });

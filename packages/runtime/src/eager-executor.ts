@@ -42,8 +42,14 @@ export class EagerExecutor {
   }
 
   /** Runs a step claimed on a reserved slot; never throws (a failure leaves the step to the sweeper). */
-  run(job: StepJob, claim: Claim): void {
-    this.settle(job, executeClaimed(this.deps, job, claim));
+  run(job: StepJob, claim: Claim): Promise<void> {
+    return this.settle(job, executeClaimed(this.deps, job, claim));
+  }
+
+  /** Like run(), for a step whose slot was reserved elsewhere (the accepting thread): counted here from now on. */
+  adopt(job: StepJob, claim: Claim): Promise<void> {
+    this.inFlight += 1;
+    return this.run(job, claim);
   }
 
   get running(): number {
@@ -67,7 +73,7 @@ export class EagerExecutor {
     for (const command of commands) {
       if (command.type === 'execute' && command.delayMs <= 0 && this.reserve(1)) {
         const job = { runId, nodeId: command.nodeId, attempt: command.attempt };
-        this.settle(job, executeStep(this.deps, job).then(async (outcome) => {
+        void this.settle(job, executeStep(this.deps, job).then(async (outcome) => {
           // The flow is at its concurrency limit: a worker takes the step once a slot frees up.
           if (outcome === 'deferred') await this.deps.queue.enqueue(job, 200 + Math.floor(Math.random() * 300));
           return outcome;
@@ -79,9 +85,10 @@ export class EagerExecutor {
     if (queued.length > 0) await enqueueCommands(this.deps, runId, queued);
   }
 
-  private settle(job: StepJob, work: Promise<unknown>): void {
-    work
+  private settle(job: StepJob, work: Promise<unknown>): Promise<void> {
+    return work
       .catch((err: unknown) => this.deps.logger.warn({ err: String(err), runId: job.runId, nodeId: job.nodeId }, 'eager step stopped; the sweeper will hand it to a worker'))
+      .then(() => undefined)
       .finally(() => this.release(1));
   }
 }

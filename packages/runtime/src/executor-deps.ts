@@ -3,6 +3,7 @@ import { createSessionStore } from '@qiao/connectors';
 import type { PrismaClient } from '@qiao/db';
 import { ConnectionResolver } from './connections';
 import { EagerExecutor } from './eager-executor';
+import { LocalEager } from './eager-port';
 import type { ExecutorDeps } from './execute-step';
 import type { Logger } from './logger';
 import { createOutboxPort } from './outbox/outbox-port';
@@ -41,8 +42,8 @@ export function createExecutorDeps(setup: ExecutorSetup): ExecutorDeps {
 }
 
 /** Eager execution for acceptEvent's deps: `capacity` steps at once in this process (0 turns it off). */
-export function createEagerExecution(setup: Omit<ExecutorSetup, 'shutdown'>, capacity: number): { executor: EagerExecutor; plans: PlanCache; leaseMarginMs: number } | undefined {
+export function createEagerExecution(setup: Omit<ExecutorSetup, 'shutdown'>, capacity: number): { port: LocalEager; leaseMarginMs: number } | undefined {
   if (capacity <= 0) return undefined;
   const deps = createExecutorDeps(setup);
-  return { executor: new EagerExecutor(deps, { capacity }), plans: deps.plans, leaseMarginMs: setup.leaseMarginMs };
+  return { port: new LocalEager(new EagerExecutor(deps, { capacity }), deps.plans), leaseMarginMs: setup.leaseMarginMs };
 }

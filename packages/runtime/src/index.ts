@@ -8,6 +8,7 @@ export * from './connections';
 export * from './accept-event';
 export * from './execute-step';
 export * from './eager-executor';
+export * from './eager-port';
 export * from './executor-deps';
 export * from './step-failure';
 export * from './sweeper';

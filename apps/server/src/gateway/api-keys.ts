@@ -66,6 +66,15 @@ export class ApiKeyVerifier {
     this.ttlMs = options.ttlMs ?? 30_000;
   }
 
+  /**
+   * The key cached for this exact token, NOT checked against the version: only a hint that lets the
+   * gateway count the request against its rate limit while verify() runs. Never a reason to accept.
+   */
+  cachedKey(presented: string): VerifiedKey | null {
+    const cached = this.cache.get(hashKey(presented));
+    return cached && cached.until > Date.now() ? cached.key : null;
+  }
+
   async verify(presented: string): Promise<VerifiedKey | null> {
     const match = KEY_PATTERN.exec(presented);
     if (!match?.[1]) return null;

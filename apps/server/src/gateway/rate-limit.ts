@@ -12,14 +12,36 @@ const WINDOW_MS = 60_000;
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
+/** One counted request: the count in the current window and the time the window has left. */
+export interface RateHit {
+  count: number;
+  ttlMs: number;
+}
+
+type WithRateCommand = Redis & { qiaoGatewayRateHit(key: string, windowMs: string): Promise<[number, number]> };
+
 /** Requests per minute per API key, counted in Redis so every server instance shares the budget. */
 export class GatewayRateLimiter {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  private readonly redis: WithRateCommand;
+
+  constructor(redis: Redis, private readonly prefix: string) {
+    // A defined command goes out as EVALSHA: the script is not sent (nor hashed by Redis) on every request.
+    redis.defineCommand('qiaoGatewayRateHit', { numberOfKeys: 1, lua: SCRIPT });
+    this.redis = redis as WithRateCommand;
+  }
+
+  /** Counts a request against the key's window. */
+  async hit(apiKeyId: string): Promise<RateHit> {
+    const [count, ttlMs] = await this.redis.qiaoGatewayRateHit(`${this.prefix}:gw:rate:${apiKeyId}`, String(WINDOW_MS));
+    return { count, ttlMs };
+  }
 
   async take(apiKeyId: string, perMinute: number): Promise<RateDecision> {
-    const reply = (await this.redis.eval(SCRIPT, 1, `${this.prefix}:gw:rate:${apiKeyId}`, String(WINDOW_MS))) as [number, number];
-    const [count, ttl] = reply;
-    if (count <= perMinute) return { allowed: true };
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
+    return decide(await this.hit(apiKeyId), perMinute);
   }
+}
+
+export function decide(hit: RateHit, perMinute: number): RateDecision {
+  if (hit.count <= perMinute) return { allowed: true };
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(hit.ttlMs / 1000)) };
 }
