@@ -11,9 +11,9 @@ import { EagerThread } from './eager/eager-thread';
 import { runServerProcesses } from './server-processes';
 import { assertSafeListen, loadTlsOptions } from './tls';
 
-/** The executor thread's entry: next to the bundle in dist, or the TypeScript source when run through tsx. */
+/** The executor thread's entry: next to the bundle in dist, or a loader for the TypeScript source when run through tsx. */
 function eagerThreadEntry(): URL {
-  return import.meta.url.endsWith('.mjs') ? new URL('./eager-thread.mjs', import.meta.url) : new URL('./eager/thread-main.ts', import.meta.url);
+  return import.meta.url.endsWith('.mjs') ? new URL('./eager-thread.mjs', import.meta.url) : new URL('./eager/thread-source.mjs', import.meta.url);
 }
 
 async function main(): Promise<void> {

@@ -16,6 +16,7 @@ export class EagerThread implements EagerPort {
   private closing = false;
   private worker: Worker;
   private restarts = 0;
+  private readonly exited = new WeakSet<Worker>();
 
   constructor(private readonly entry: URL, private readonly config: EagerThreadConfig, private readonly logger: Logger) {
     this.worker = this.spawn();
@@ -43,6 +44,7 @@ export class EagerThread implements EagerPort {
   async close(graceMs: number): Promise<void> {
     this.closing = true;
     const worker = this.worker;
+    if (this.exited.has(worker)) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     this.post({ type: 'close', graceMs });
     const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs + 10_000).unref());
@@ -60,6 +62,7 @@ export class EagerThread implements EagerPort {
     });
     worker.on('error', (err) => this.logger.error({ err: String(err) }, 'the eager execution thread failed'));
     worker.on('exit', (code) => {
+      this.exited.add(worker);
       if (this.closing) return;
       // Its steps are leased in PostgreSQL: the sweeper hands them to workers when the leases run out.
       this.inFlight = 0;
