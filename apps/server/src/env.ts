@@ -25,8 +25,9 @@ const envSchema = z.object({
   QIAO_ADMIN_USERNAME: z.string().min(2).default('admin'),
   QIAO_ADMIN_PASSWORD: z.string().min(12, { error: 'QIAO_ADMIN_PASSWORD must be at least 12 characters' }).optional(),
   /**
-   * Connections each server process keeps to PostgreSQL; several servers and workers share the database's max_connections
-   * (100 by default). Per process: SERVER_PROCESSES=4 opens up to 4 × this many.
+   * Size of each PostgreSQL pool of a server process: Prisma's and the hot path's (accepts) each up to this, plus the
+   * executor thread's (EAGER_STEPS > 0) up to half of it and 2 more — about 2.5 × this per process, and SERVER_PROCESSES
+   * times that per machine. Several servers and workers share the database's max_connections (100 by default).
    */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   /**

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     queue,
     logger,
     verifier: new ApiKeyVerifier({ prisma, box, redis, versionKey: `${env.QUEUE_PREFIX}:gw:api-keys-version`, logger }),
-    loginThrottle: new LoginThrottle({ redis, prefix: env.QUEUE_PREFIX }),
+    loginThrottle: new LoginThrottle({ redis, prefix: env.QUEUE_PREFIX, onRedisError: (err) => logger.warn({ err: String(err) }, 'login throttle counting in this process: Redis did not answer') }),
     sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000,
     cookieSecure: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : env.NODE_ENV === 'production',
     production: env.NODE_ENV === 'production',

@@ -62,7 +62,7 @@ async function freePort(): Promise<number> {
 async function startServer(processes: string): Promise<Server> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: { ...process.env, DATABASE_URL: db.url, QIAO_SECRET_KEY: 'a'.repeat(64), QUEUE_PREFIX: prefix, HOST: '127.0.0.1', PORT: String(port), SERVER_PROCESSES: processes, DATABASE_POOL_SIZE: '2', LOG_LEVEL: 'info' },
+    env: { ...process.env, DATABASE_URL: db.url, QIAO_SECRET_KEY: 'a'.repeat(64), QUEUE_PREFIX: prefix, HOST: '127.0.0.1', PORT: String(port), SERVER_PROCESSES: processes, DATABASE_POOL_SIZE: '2', LOG_LEVEL: 'info', EAGER_STEPS: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -6,8 +6,11 @@ import { loadEnv } from './env';
 const HEALTHY_AFTER_MS = 60_000;
 const FIRST_RESTART_MS = 500;
 const MAX_RESTART_MS = 30_000;
-/** After SIGTERM/SIGINT, how long the processes get to finish their requests before they are killed. */
-const STOP_GRACE_MS = 30_000;
+/**
+ * After SIGTERM/SIGINT, how long the processes get beyond SHUTDOWN_GRACE_MS (which their eagerly run
+ * steps may take) to finish their requests before they are killed.
+ */
+const STOP_MARGIN_MS = 15_000;
 
 /**
  * Runs the server: in this process when SERVER_PROCESSES is 1 (nothing else changes), otherwise as the
@@ -25,7 +28,7 @@ export function runServerProcesses(main: () => Promise<void>): void {
     main().catch(fail);
     return;
   }
-  superviseServerProcesses({ count: env.SERVER_PROCESSES, logger: pino({ level: env.LOG_LEVEL, base: { app: 'server', role: 'primary', pid: process.pid } }) });
+  superviseServerProcesses({ count: env.SERVER_PROCESSES, stopGraceMs: env.SHUTDOWN_GRACE_MS + STOP_MARGIN_MS, logger: pino({ level: env.LOG_LEVEL, base: { app: 'server', role: 'primary', pid: process.pid } }) });
 }
 
 const READY = 'qiao:server-ready';
@@ -45,6 +48,7 @@ function fail(err: unknown): never {
 
 interface SuperviseOptions {
   count: number;
+  stopGraceMs: number;
   logger: Logger;
 }
 
@@ -64,7 +68,7 @@ interface Slot {
  * that fails before it ever listened stops everything with exit code 1, as a single process would:
  * a bad setting or an unreachable database is not cured by restarting.
  */
-function superviseServerProcesses({ count, logger }: SuperviseOptions): void {
+function superviseServerProcesses({ count, stopGraceMs, logger }: SuperviseOptions): void {
   const slots: Slot[] = Array.from({ length: count }, () => ({ worker: null, startedAt: 0, everReady: false, quickDeaths: 0, restartTimer: null }));
   let stopping = false;
   let exitCode = 0;
@@ -116,10 +120,10 @@ function superviseServerProcesses({ count, logger }: SuperviseOptions): void {
     if (slots.every((s) => s.worker === null)) process.exit(exitCode);
     setTimeout(() => {
       const stuck = slots.flatMap((s) => (s.worker ? [s.worker] : []));
-      logger.error({ workerPids: stuck.map((w) => w.process.pid) }, `server processes still running ${STOP_GRACE_MS / 1000} s after ${signal}; killing them`);
+      logger.error({ workerPids: stuck.map((w) => w.process.pid) }, `server processes still running ${stopGraceMs / 1000} s after ${signal}; killing them`);
       exitCode = 1;
       for (const worker of stuck) worker.process.kill('SIGKILL');
-    }, STOP_GRACE_MS).unref();
+    }, stopGraceMs).unref();
   };
 
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -153,4 +153,13 @@ describe('acceptEvent', () => {
     if (first?.status !== 'fulfilled' || again?.status !== 'fulfilled') throw new Error('expected both answers');
     expect(again.value.receipt.id).toBe(first.value.receipt.id);
   });
+
+  it('stores an event whose data is JSON null as that value, and one without data as no data', async () => {
+    await publish({ flowId: null, type: 'acc.nulldata', version: 1, entry: 'only' });
+    const withNull = { specversion: '1.0' as const, id: randomBytes(8).toString('hex'), source: '/test/acc', type: 'acc.nulldata', data: null };
+    const without = { specversion: '1.0' as const, id: randomBytes(8).toString('hex'), source: '/test/acc', type: 'acc.nulldata' };
+    await Promise.all([acceptEvent({ prisma: db.prisma, queue, logger: silentLogger }, { event: withNull }), acceptEvent({ prisma: db.prisma, queue, logger: silentLogger }, { event: without })]);
+    const rows = await db.prisma.$queryRaw<{ eventId: string; kind: string | null }[]>`SELECT "eventId", jsonb_typeof(data) AS kind FROM events WHERE "eventId" IN (${withNull.id}, ${without.id})`;
+    expect(Object.fromEntries(rows.map((r) => [r.eventId, r.kind]))).toEqual({ [withNull.id]: 'null', [without.id]: null });
+  });
 });

@@ -57,12 +57,12 @@ interface AcceptRow {
  */
 export async function insertEvents(prisma: PrismaClient, items: InsertArgs[]): Promise<InsertOutcome[]> {
   const events = items.map(({ event, apiKeyId, versionKey, planned, eager }) => {
-    const data = event.data ?? (event.data_base64 === undefined ? undefined : { base64: event.data_base64 });
+    const data = event.data !== undefined ? event.data : event.data_base64 === undefined ? undefined : { base64: event.data_base64 };
     return {
       id: planned.eventRowId, type: event.type, versionKey, source: event.source, eventId: event.id, subject: event.subject ?? null,
       time: event.time ? isoOrRaw(event.time) : null, specversion: event.specversion, datacontenttype: event.datacontenttype ?? null,
-      // JSON null is a value an event may carry; "no data" is SQL NULL.
-      hasData: data !== undefined, data: data ?? null, extensions: cloudEventExtensions(event), apiKeyId, runCount: planned.runs.length,
+      // JSON text, cast in SQL: jsonb_to_recordset would turn a JSON null (a value an event may carry) into SQL NULL ("no data").
+      data: data === undefined ? null : JSON.stringify(data), extensions: cloudEventExtensions(event), apiKeyId, runCount: planned.runs.length,
       businessKey: businessKey(event), eager,
     };
   });
@@ -85,7 +85,7 @@ export async function insertEvents(prisma: PrismaClient, items: InsertArgs[]): P
 const ACCEPT_SQL = `
   WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, type text, "versionKey" text, source text, "eventId" text, subject text,
-      time timestamptz, specversion text, datacontenttype text, "hasData" boolean, data jsonb, extensions jsonb, "apiKeyId" uuid,
+      time timestamptz, specversion text, datacontenttype text, data text, extensions jsonb, "apiKeyId" uuid,
       "runCount" int, "businessKey" text, eager boolean)
   ), current AS (
     SELECT t.type, coalesce(string_agg(v.id::text, ',' ORDER BY v.id), '') AS key
@@ -95,7 +95,7 @@ const ACCEPT_SQL = `
     GROUP BY t.type
   ), ev AS (
     INSERT INTO events (id, source, "eventId", type, subject, time, specversion, datacontenttype, data, extensions, "apiKeyId", "runCount")
-    SELECT i.id, i.source, i."eventId", i.type, i.subject, i.time, i.specversion, i.datacontenttype, CASE WHEN i."hasData" THEN i.data END,
+    SELECT i.id, i.source, i."eventId", i.type, i.subject, i.time, i.specversion, i.datacontenttype, i.data::jsonb,
       i.extensions, i."apiKeyId", i."runCount"
     FROM input i JOIN current c ON c.type = i.type AND c.key = i."versionKey"
     -- One order for every batch, so two batches holding the same source+id cannot deadlock.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Batcher } from './batcher';
+import { BatchItemError, Batcher } from './batcher';
 
 const tick = () => new Promise((r) => setImmediate(r));
 const until = async (ok: () => boolean) => {
@@ -49,5 +49,11 @@ describe('Batcher', () => {
     }, { maxBatch: 10, maxInFlight: 2 });
     const settled = await Promise.allSettled([12, 13, 14].map((n) => batcher.submit(n)));
     expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual([12, '13 refused', 14]);
+  });
+
+  it('rejects only the items a batch answered with a BatchItemError', async () => {
+    const batcher = new Batcher<number, number>(async (items) => items.map((n) => (n < 0 ? new BatchItemError(new Error(`${n} refused`)) : n)), { maxBatch: 10, maxInFlight: 1 });
+    const settled = await Promise.allSettled([1, -2, 3].map((n) => batcher.submit(n)));
+    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual([1, '-2 refused', 3]);
   });
 });

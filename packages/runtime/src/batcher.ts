@@ -5,6 +5,11 @@ export interface BatcherOptions {
   maxInFlight: number;
 }
 
+/** A per-item failure inside an otherwise answered batch: that item's caller gets `error`. */
+export class BatchItemError {
+  constructor(readonly error: unknown) {}
+}
+
 interface Waiting<I, O> {
   item: I;
   resolve: (out: O) => void;
@@ -25,7 +30,7 @@ export class Batcher<I, O> {
   private inFlight = 0;
   private scheduled = false;
 
-  constructor(private readonly flushBatch: (items: I[]) => Promise<O[]>, private readonly options: BatcherOptions) {}
+  constructor(private readonly flushBatch: (items: I[]) => Promise<(O | BatchItemError)[]>, private readonly options: BatcherOptions) {}
 
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
@@ -56,7 +61,12 @@ export class Batcher<I, O> {
   private async settle(batch: Waiting<I, O>[]): Promise<void> {
     try {
       const outs = await this.flushBatch(batch.map((w) => w.item));
-      batch.forEach((w, i) => (i < outs.length ? w.resolve(outs[i] as O) : w.reject(new Error('the batch returned fewer results than items'))));
+      batch.forEach((w, i) => {
+        const out = outs[i];
+        if (i >= outs.length) w.reject(new Error('the batch returned fewer results than items'));
+        else if (out instanceof BatchItemError) w.reject(out.error);
+        else w.resolve(out as O);
+      });
     } catch (err) {
       if (batch.length === 1) {
         batch[0]?.reject(err);
@@ -66,6 +76,7 @@ export class Batcher<I, O> {
         try {
           const [out] = await this.flushBatch([w.item]);
           if (out === undefined) throw new Error('the batch returned no result');
+          if (out instanceof BatchItemError) throw out.error;
           w.resolve(out);
         } catch (alone) {
           w.reject(alone);

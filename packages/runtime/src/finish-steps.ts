@@ -1,7 +1,7 @@
 import type { ExecutionPlan } from '@qiao/flow';
 import { advance, type RunCommand, type RunEvent, type RunState } from '@qiao/engine';
 import { sendTogether, sqlPool, type PrismaClient, type SqlClient } from '@qiao/db';
-import { Batcher } from './batcher';
+import { BatchItemError, Batcher } from './batcher';
 import { LOAD_STATES_SQL, persistManyStatements, stateFromRows, type PersistArgs, type StepStateRow } from './run-transition';
 import type { StepFailure } from './step-failure';
 
@@ -117,17 +117,33 @@ const FINISH_STEPS_SQL = `
 
 /**
  * Runs of one batch must be distinct (each transition is computed from its run's state as loaded in
- * the transaction); a second step of the same run waits for the next transaction.
+ * the transaction); a second step of the same run waits for the next transaction. Each wave commits on
+ * its own, so when one fails, the waves already committed keep their results (their follow-on commands
+ * are carried out) and only the failed wave's steps are tried again, one by one.
  */
-async function finishDistinctRuns(prisma: PrismaClient, items: FinishedStep[]): Promise<RunCommand[][]> {
-  const out = new Array<RunCommand[]>(items.length);
+async function finishDistinctRuns(prisma: PrismaClient, items: FinishedStep[]): Promise<(RunCommand[] | BatchItemError)[]> {
+  const out = new Array<RunCommand[] | BatchItemError>(items.length);
   let left = items.map((item, index) => ({ item, index }));
   while (left.length > 0) {
     const seen = new Set<string>();
     const wave = left.filter(({ item }) => !seen.has(item.runId) && seen.add(item.runId));
     left = left.filter((entry) => !wave.includes(entry));
-    const done = await finishSteps(prisma, wave.map((w) => w.item));
-    wave.forEach((w, i) => (out[w.index] = done[i] ?? []));
+    try {
+      const done = await finishSteps(prisma, wave.map((w) => w.item));
+      wave.forEach((w, i) => (out[w.index] = done[i] ?? []));
+    } catch (err) {
+      if (wave.length === 1 && wave[0]) {
+        out[wave[0].index] = new BatchItemError(err);
+        continue;
+      }
+      for (const w of wave) {
+        try {
+          out[w.index] = (await finishSteps(prisma, [w.item]))[0] ?? [];
+        } catch (alone) {
+          out[w.index] = new BatchItemError(alone);
+        }
+      }
+    }
   }
   return out;
 }
@@ -138,7 +154,8 @@ const batchers = new WeakMap<PrismaClient, Batcher<FinishedStep, RunCommand[]>>(
 export function finishBatcherFor(prisma: PrismaClient): Batcher<FinishedStep, RunCommand[]> {
   let batcher = batchers.get(prisma);
   if (!batcher) {
-    batcher = new Batcher((items) => finishDistinctRuns(prisma, items), { maxBatch: 64, maxInFlight: 1 });
+    // Two in flight: a finish waiting on a run's lock (an operator's action) does not hold up every other step.
+    batcher = new Batcher((items) => finishDistinctRuns(prisma, items), { maxBatch: 64, maxInFlight: 2 });
     batchers.set(prisma, batcher);
   }
   return batcher;

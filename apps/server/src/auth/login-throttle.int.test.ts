@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '@qiao/runtime';
 import { startHarness, type Harness } from '../test-support/harness';
@@ -70,5 +71,22 @@ describe('LoginThrottle', () => {
     expect((await throttle.admit({ username: 'y', ip })).allowed).toBe(true);
     expect((await throttle.admit({ username: 'z', ip })).allowed).toBe(false);
     expect((await throttle.admit({ username: 'z', ip: '10.0.0.10' })).allowed).toBe(true);
+  });
+
+  it('keeps throttling, in this process, while Redis does not answer', async () => {
+    const dead = new Redis({ port: 1, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+    const errors: unknown[] = [];
+    const throttle = new LoginThrottle({ redis: dead, prefix: prefix(), maxPerUser: 2, windowMs: 60_000, onRedisError: (err) => errors.push(err) });
+    try {
+      expect((await throttle.admit({ username: 'w', ip: '10.0.1.1' })).allowed).toBe(true);
+      const second = await throttle.admit({ username: 'w', ip: '10.0.1.1' });
+      expect(second.allowed).toBe(true);
+      expect((await throttle.admit({ username: 'w', ip: '10.0.1.1' })).allowed).toBe(false);
+      if (second.allowed) await second.succeeded();
+      expect((await throttle.admit({ username: 'w', ip: '10.0.1.1' })).allowed).toBe(true);
+      expect(errors.length).toBeGreaterThanOrEqual(4);
+    } finally {
+      dead.disconnect();
+    }
   });
 });

@@ -38,6 +38,8 @@ export interface LoginThrottleOptions {
   /** Failed logins allowed per client address within the window: more, since a whole office may share one NAT address. */
   maxPerAddress?: number;
   windowMs?: number;
+  /** Told when Redis does not answer; the throttle then counts in this process until it does again. */
+  onRedisError?: (err: unknown) => void;
 }
 
 export interface LoginAttempt {
@@ -58,6 +60,8 @@ export type LoginAdmission =
  * check before the first failure is recorded.
  */
 export class LoginThrottle {
+  /** Used only while Redis does not answer: this process's own failures, so logins keep working but stay throttled. */
+  private readonly local = new Map<string, { id: string; at: number }[]>();
   private readonly maxPerUser: number;
   private readonly maxPerAddress: number;
   private readonly windowMs: number;
@@ -71,13 +75,43 @@ export class LoginThrottle {
     const userKey = `${this.options.prefix}:auth:login-failures:user:${attempt.username.toLowerCase()}`;
     const addressKey = `${this.options.prefix}:auth:login-failures:ip:${attempt.ip ?? '?'}`;
     const id = randomUUID();
-    const wait = Number(await this.options.redis.eval(BEGIN, 2, userKey, addressKey, String(this.windowMs), id, String(this.maxPerUser), String(this.maxPerAddress)));
+    let wait: number;
+    try {
+      wait = Number(await this.options.redis.eval(BEGIN, 2, userKey, addressKey, String(this.windowMs), id, String(this.maxPerUser), String(this.maxPerAddress)));
+    } catch (err) {
+      this.options.onRedisError?.(err);
+      return this.admitLocally(userKey, addressKey, id);
+    }
     if (wait > 0) return { allowed: false, retryAfterMs: wait };
     return {
       allowed: true,
       // A good password clears the user name's failures; the address keeps its earlier ones (it may be guessing other names).
       succeeded: async () => {
         await this.options.redis.multi().del(userKey).zrem(addressKey, id).exec();
+      },
+    };
+  }
+
+  /** The same rule, counted in this process alone (an attempt counts as failed from admission on). */
+  private admitLocally(userKey: string, addressKey: string, id: string): LoginAdmission {
+    const now = Date.now();
+    const recent = (key: string) => {
+      const kept = (this.local.get(key) ?? []).filter((f) => f.at > now - this.windowMs);
+      this.local.set(key, kept);
+      return kept;
+    };
+    const user = recent(userKey);
+    const address = recent(addressKey);
+    const over = [user.length >= this.maxPerUser ? user : null, address.length >= this.maxPerAddress ? address : null].filter((l) => l !== null);
+    if (over.length > 0) return { allowed: false, retryAfterMs: Math.max(...over.map((l) => (l[0]?.at ?? now) + this.windowMs - now), 1) };
+    user.push({ id, at: now });
+    address.push({ id, at: now });
+    if (this.local.size > 10_000) this.local.clear();
+    return {
+      allowed: true,
+      succeeded: async () => {
+        this.local.delete(userKey);
+        this.local.set(addressKey, (this.local.get(addressKey) ?? []).filter((f) => f.id !== id));
       },
     };
   }

@@ -23,7 +23,8 @@ export class EagerThread implements EagerPort {
   }
 
   reserve(count: number): boolean {
-    if (this.closing || count <= 0 || this.inFlight + count > this.config.capacity) return false;
+    // No live thread (between a death and its replacement): steps go to the queue instead.
+    if (this.closing || this.exited.has(this.worker) || count <= 0 || this.inFlight + count > this.config.capacity) return false;
     this.inFlight += count;
     return true;
   }
@@ -33,6 +34,11 @@ export class EagerThread implements EagerPort {
   }
 
   start(handoff: EagerHandoff): void {
+    if (this.exited.has(this.worker)) {
+      // The thread died after the slot was reserved: the step stays leased and the sweeper hands it to a worker.
+      this.release(1);
+      return;
+    }
     this.post({ type: 'run', handoff });
   }
 
@@ -57,12 +63,16 @@ export class EagerThread implements EagerPort {
 
   private spawn(): Worker {
     const worker = new Worker(this.entry, { workerData: this.config });
+    // A thread that has run this long was healthy: the next death restarts it quickly again.
+    const healthy = setTimeout(() => (this.restarts = 0), 60_000);
+    healthy.unref();
     worker.on('message', (message: FromThread) => {
       if (message.type === 'done') this.release(1);
     });
     worker.on('error', (err) => this.logger.error({ err: String(err) }, 'the eager execution thread failed'));
     worker.on('exit', (code) => {
       this.exited.add(worker);
+      clearTimeout(healthy);
       if (this.closing) return;
       // Its steps are leased in PostgreSQL: the sweeper hands them to workers when the leases run out.
       this.inFlight = 0;

@@ -10,7 +10,8 @@ const port = parentPort;
 if (!port) throw new Error('thread-main runs as a worker thread of the server');
 const config = workerData as EagerThreadConfig;
 const logger = pino({ level: config.logLevel, base: { app: 'server', thread: 'eager', pid: process.pid } });
-const prisma = createPrisma(config.databaseUrl, { max: config.databasePoolSize });
+// Steps use the hot-path pool; Prisma here only reads plans and connections (cached) and writes the outbox.
+const prisma = createPrisma(config.databaseUrl, { max: 2, hotMax: Math.max(2, Math.ceil(config.databasePoolSize / 2)) });
 const redis = createRedis(config.redisUrl, 'producer');
 const queue = createStepQueue(redis, config.queuePrefix);
 const box = createSecretBox(parseSecretKey(config.secretKey));
