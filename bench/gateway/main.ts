@@ -4,7 +4,7 @@
  * next to a bare Fastify route that parses the body and answers 202 at the same rate, in the same run.
  * The events start the throughput bench's reference flow, so workers run meanwhile as in production.
  *
- *   pnpm bench:gateway [--rate 500] [--seconds 20] [--warmup 10] [--workers 2] [--server-processes 1] [--eager-steps 64] [--eager-thread true] [--profile <dir>]
+ *   pnpm bench:gateway [--rate 500] [--seconds 20] [--warmup 10] [--workers 2] [--server-processes 1] [--eager-steps 256] [--eager-thread true] [--profile <dir>]
  */
 import { fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -32,7 +32,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     // SERVER_PROCESSES, EAGER_STEPS and EAGER_THREAD of the server (see the README).
     'server-processes': { type: 'string', default: '1' },
-    'eager-steps': { type: 'string', default: '64' },
+    'eager-steps': { type: 'string', default: '256' },
     'eager-thread': { type: 'string', default: 'true' },
     profile: { type: 'string' },
   },

@@ -6,7 +6,7 @@
  * latency is from sending the order to the document's arrival at the sink.
  *
  *   pnpm bench:throughput [--seconds 15] [--warmup 3] [--concurrency 1,16,64] [--systems bare,node-red,qiao]
- *                         [--workers 2] [--worker-concurrency 32] [--server-processes 1] [--eager-steps 64] [--eager-thread true] [--profile <dir>]
+ *                         [--workers 2] [--worker-concurrency 32] [--server-processes 1] [--eager-steps 256] [--eager-thread true] [--profile <dir>]
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -36,7 +36,7 @@ const { values } = parseArgs({
     'worker-concurrency': { type: 'string', default: '32' },
     // SERVER_PROCESSES and EAGER_STEPS of the server (see the README); 0 eager steps = workers run everything.
     'server-processes': { type: 'string', default: '1' },
-    'eager-steps': { type: 'string', default: '64' },
+    'eager-steps': { type: 'string', default: '256' },
     'eager-thread': { type: 'string', default: 'true' },
     profile: { type: 'string' },
   },

@@ -59,7 +59,7 @@ const envSchema = z.object({
    * Steps this server runs itself, at once, for events it has just accepted (no trip through the queue; leased
    * in PostgreSQL like a worker's, so a crash loses nothing). 0: the server only accepts and workers run everything.
    */
-  EAGER_STEPS: z.coerce.number().int().min(0).max(1000).default(64),
+  EAGER_STEPS: z.coerce.number().int().min(0).max(10_000).default(256),
   /** "true": eager steps run in a worker thread of the server, so the gateway's event loop only accepts; "false": in that same loop. */
   EAGER_THREAD: z.enum(['true', 'false']).default('true'),
   /** As for workers: how long past a step's timeout its lease lasts before another process may take it over. */

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { RunCommand } from '@qiao/engine';
 import { executeClaimed, executeStep, type Claim, type ExecutorDeps } from './execute-step';
 import { enqueueCommands } from './run-transition';
@@ -26,6 +27,8 @@ export class EagerExecutor {
   private idle: (() => void) | null = null;
 
   constructor(deps: Omit<ExecutorDeps, 'dispatch' | 'shutdown'>, private readonly options: EagerOptions) {
+    // Every step in flight listens for shutdown: hundreds at once is normal, not a leak.
+    setMaxListeners(0, this.shutdown.signal);
     this.deps = { ...deps, shutdown: this.shutdown.signal, dispatch: (runId, commands) => this.dispatch(runId, commands) };
   }
 

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { DelayedError, Queue, Worker } from 'bullmq';
 import { compensate } from './compensation';
 import type { PrismaClient } from '@qiao/db';
@@ -51,6 +52,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const producerRedis = createRedis(options.redisUrl, 'producer');
   const queue = createStepQueue(producerRedis, options.prefix);
   const shutdown = new AbortController();
+  // Every step in flight listens for shutdown: WORKER_CONCURRENCY of them at once is normal, not a leak.
+  setMaxListeners(0, shutdown.signal);
   const box = createSecretBox(parseSecretKey(options.secretKey));
   const deps = createExecutorDeps({ prisma, queue, redis: producerRedis, prefix: options.prefix, box, logger, leaseMarginMs: options.leaseMarginMs, shutdown: shutdown.signal });
 
